@@ -1,0 +1,70 @@
+// The composition root: every middleware is mounted here, in this order.
+import { randomUUID } from "node:crypto";
+import compression from "compression";
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import type { Config } from "./config.ts";
+import { errorHandler, notFound } from "./middleware/errors.ts";
+import { securityHeaders } from "./middleware/security.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { publicRoutes } from "./routes/public.ts";
+import type { Services } from "./services/index.ts";
+import { VIEWS_DIR, renderWithLayout } from "./views.ts";
+
+export interface AppDependencies {
+  services: Services;
+  config: Config;
+  logger: Logger;
+}
+
+const PUBLIC_DIR = new URL("../public", import.meta.url).pathname;
+const GOVUK_DIR = new URL("../node_modules/govuk-frontend/dist/govuk", import.meta.url).pathname;
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export function createApp({ services, config, logger }: AppDependencies): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", config.trustProxy);
+  app.set("views", VIEWS_DIR);
+  app.engine("ejs", renderWithLayout);
+  app.set("view engine", "ejs");
+  if (config.production) app.enable("view cache");
+
+  // 1. Health probes: before logging and sessions, so probes are cheap and leave nothing behind.
+  app.use(healthRoutes(services));
+
+  // 2. Request id and logging (the id is shown on error pages as the reference).
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers["x-request-id"];
+        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+    }),
+  );
+
+  // 3. Security headers, compression, static files.
+  app.use(securityHeaders());
+  app.use(compression());
+  const staticOptions = { maxAge: config.production ? "1d" : 0, index: false as const };
+  app.use("/assets", express.static(PUBLIC_DIR, staticOptions));
+  app.use("/assets/govuk", express.static(`${GOVUK_DIR}/assets`, staticOptions));
+  app.get("/assets/govuk-frontend.min.js", (_req, res) => {
+    res.sendFile(`${GOVUK_DIR}/govuk-frontend.min.js`, { maxAge: staticOptions.maxAge });
+  });
+
+  // 4. Body parsing with tight limits: the portal's forms are small.
+  app.use(express.urlencoded({ extended: false, limit: "32kb", parameterLimit: 100 }));
+
+  // 5. Routes.
+  app.use(publicRoutes(services));
+
+  // 6. Not found, then errors.
+  app.use(notFound);
+  app.use(errorHandler(logger, !config.production));
+  return app;
+}

@@ -1,0 +1,89 @@
+// The only reader of process.env. Every setting is validated here so a wrong value stops
+// start-up with a message naming the variable, instead of failing later in a request.
+import { existsSync } from "node:fs";
+import { z } from "zod";
+
+const bool = z.enum(["true", "false"]).transform((v) => v === "true");
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("0.0.0.0"),
+    PORT: int(0, 65535).default(3000),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
+      .optional(),
+    PGLITE_DIR: z.string().min(1).default("./data/pglite"),
+    DB_POOL_MAX: int(1, 200).default(10),
+    DB_CONNECTION_TIMEOUT_MS: int(100, 60_000).default(3_000),
+    DB_IDLE_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
+    SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    TRUST_PROXY: int(0, 10).default(0),
+    MFA_REQUIRED: bool.optional(),
+    SEED_DEMO_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+    PUBLIC_BASE_URL: z.url().optional(),
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+      .optional(),
+    MAIL_FROM: z.string().min(3).default("RHINS portal <no-reply@localhost>"),
+    SHUTDOWN_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
+    }
+  });
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {}
+
+/** The process environment, with a .env file in the working directory loaded first if there is one. */
+export function processEnvironment(): Record<string, string | undefined> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  return process.env;
+}
+
+/** Reads and checks the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = processEnvironment()) {
+  // An empty variable means "not set", as in most .env tooling.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(given);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === "production";
+  return {
+    env: e.NODE_ENV,
+    production,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.NODE_ENV === "test" && !env.LOG_LEVEL ? ("silent" as const) : e.LOG_LEVEL,
+    database: e.DATABASE_URL
+      ? {
+          kind: "postgres" as const,
+          url: e.DATABASE_URL,
+          poolMax: e.DB_POOL_MAX,
+          connectionTimeoutMs: e.DB_CONNECTION_TIMEOUT_MS,
+          idleTimeoutMs: e.DB_IDLE_TIMEOUT_MS,
+        }
+      : { kind: "pglite" as const, dir: e.PGLITE_DIR },
+    // Outside production a fixed development secret keeps sessions across restarts.
+    sessionSecret: e.SESSION_SECRET ?? "development-only-session-secret-not-for-production",
+    trustProxy: e.TRUST_PROXY,
+    mfaRequired: e.MFA_REQUIRED ?? production,
+    seedDemoPassword: e.SEED_DEMO_PASSWORD,
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+export type DatabaseConfig = Config["database"];

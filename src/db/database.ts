@@ -1,0 +1,95 @@
+// Opens the partnership's database: a Postgres server through pg + @prisma/adapter-pg, or the
+// embedded PGlite when no DATABASE_URL is set. Nothing outside src/db knows which one it is.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import type { Logger } from "pino";
+import type { DatabaseConfig } from "../config.ts";
+import { PrismaClient } from "../generated/prisma/client.ts";
+
+/** Plain SQL on one connection, for the migrator (scripts need the driver's simple query). */
+export interface SqlConnection {
+  exec(script: string): Promise<void>;
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  /** Human description for the start-up log, without credentials. */
+  description: string;
+  withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** `pglite-memory` gives a throw-away in-memory database (tests). */
+export type OpenOptions = DatabaseConfig | { kind: "pglite-memory" };
+
+export async function openDatabase(options: OpenOptions, logger?: Logger): Promise<Database> {
+  return options.kind === "postgres" ? openPostgres(options, logger) : openPglite(options);
+}
+
+function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, logger?: Logger): Database {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolMax,
+    connectionTimeoutMillis: options.connectionTimeoutMs,
+    idleTimeoutMillis: options.idleTimeoutMs,
+  });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on("error", (err) => logger?.warn({ err: err.message }, "database connection lost"));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const url = new URL(options.url);
+  return {
+    prisma,
+    description: `Postgres server at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    async withConnection(fn) {
+      const client = await pool.connect();
+      try {
+        return await fn({
+          exec: async (script) => void (await client.query(script)),
+          query: async (text, params) => (await client.query(text, params)).rows,
+        });
+      } finally {
+        client.release();
+      }
+    },
+    async ping() {
+      await pool.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(options: { kind: "pglite"; dir: string } | { kind: "pglite-memory" }): Promise<Database> {
+  let dataDir: string | undefined;
+  if (options.kind === "pglite") {
+    dataDir = path.resolve(options.dir);
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const pglite = await PGlite.create(dataDir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const conn: SqlConnection = {
+    exec: async (script) => void (await pglite.exec(script)),
+    query: async <T>(text: string, params?: unknown[]) => (await pglite.query<T>(text, params)).rows,
+  };
+  return {
+    prisma,
+    description: dataDir ? `embedded Postgres (PGlite) in ${dataDir}` : "embedded Postgres (PGlite) in memory",
+    withConnection: (fn) => fn(conn),
+    async ping() {
+      await pglite.query("SELECT 1");
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// Builds the real app on a test database, with real services.
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import type { Database } from "../../src/db/database.ts";
+import { createLogger } from "../../src/logger.ts";
+import { services } from "../../src/services/index.ts";
+
+export function testConfig(env: Record<string, string> = {}) {
+  return loadConfig({ NODE_ENV: "test", ...env });
+}
+
+export function testApp(db: Database, env: Record<string, string> = {}) {
+  const config = testConfig(env);
+  const built = services(db);
+  const app = createApp({ services: built, config, logger: createLogger("silent") });
+  return { app, services: built, config };
+}

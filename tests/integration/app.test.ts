@@ -1,0 +1,75 @@
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Express } from "express";
+import type { Database } from "../../src/db/database.ts";
+import { seed } from "../../src/db/seed.ts";
+import { testApp } from "../helpers/app.ts";
+import { testDatabase } from "../helpers/database.ts";
+
+let db: Database;
+let app: Express;
+beforeAll(async () => {
+  db = await testDatabase();
+  await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });
+  ({ app } = testApp(db));
+});
+afterAll(async () => db.close());
+
+describe("the home page", () => {
+  it("shows the current plan's vision from the database", async () => {
+    const res = await request(app).get("/").expect(200);
+    expect(res.text).toContain("A North Somerset that embraces difference");
+    expect(res.text).toContain("Hate Crime Plan 2023/24");
+  });
+
+  it("follows the vision when a coordinator changes it", async () => {
+    await db.prisma.plan.update({ where: { startYear: 2023 }, data: { vision: "A changed vision & more" } });
+    const res = await request(app).get("/").expect(200);
+    expect(res.text).toContain("A changed vision &amp; more");
+  });
+
+  it("sends security headers and no cookie", async () => {
+    const res = await request(app).get("/").expect(200);
+    expect(res.headers["set-cookie"]).toBeUndefined();
+    expect(res.headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+    expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(res.headers["content-security-policy"]).not.toContain("unsafe-inline");
+    expect(res.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
+    expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    expect(res.headers["x-request-id"]).toBeTruthy();
+  });
+
+  it("uses a fresh nonce on every response, on the inline script", async () => {
+    const a = await request(app).get("/");
+    const b = await request(app).get("/");
+    const nonce = /'nonce-([^']+)'/.exec(String(a.headers["content-security-policy"]))![1]!;
+    expect(a.text).toContain(`<script nonce="${nonce}">`);
+    expect(b.headers["content-security-policy"]).not.toContain(nonce);
+  });
+});
+
+describe("health", () => {
+  it("answers live and ready", async () => {
+    const live = await request(app).get("/health/live").expect(200);
+    expect(live.body).toEqual({ status: "ok" });
+    const ready = await request(app).get("/health/ready").expect(200);
+    expect(ready.body).toEqual({ status: "ready" });
+    expect(ready.headers["set-cookie"]).toBeUndefined();
+  });
+});
+
+describe("errors", () => {
+  it("shows a 404 page for an unknown address", async () => {
+    const res = await request(app).get("/no-such-page").expect(404);
+    expect(res.text).toContain("Page not found");
+  });
+
+  it("refuses an oversized form body with a 413 page, not a 500", async () => {
+    const res = await request(app)
+      .post("/")
+      .type("form")
+      .send(`a=${"x".repeat(40_000)}`);
+    expect(res.status).toBe(413);
+    expect(res.text).toContain("There is a problem");
+  });
+});

@@ -1,0 +1,54 @@
+import express from "express";
+import request from "supertest";
+import { describe, expect, it } from "vitest";
+import { errorHandler } from "../../src/middleware/errors.ts";
+import { createLogger } from "../../src/logger.ts";
+import { VIEWS_DIR, renderWithLayout } from "../../src/views.ts";
+
+// The real error handler and views behind routes that fail on purpose.
+function failingApp(showStack: boolean, error: Error) {
+  const lines: string[] = [];
+  const logger = createLogger("info", {
+    write: (line: string) => void lines.push(line),
+  } as unknown as NodeJS.WritableStream);
+  const app = express();
+  app.set("views", VIEWS_DIR);
+  app.engine("ejs", renderWithLayout);
+  app.set("view engine", "ejs");
+  app.use((req, res, next) => {
+    res.locals.cspNonce = "test";
+    (req as { id?: string }).id = "ref-123";
+    next();
+  });
+  app.get("/boom", async () => {
+    throw error;
+  });
+  app.use(errorHandler(logger, showStack));
+  return { app, lines };
+}
+
+describe("the error handler", () => {
+  it("shows a reference and no stack in production, and logs the stack with the request id", async () => {
+    const { app, lines } = failingApp(false, new Error("secret internals"));
+    const res = await request(app).get("/boom").expect(500);
+    expect(res.text).toContain("ref-123");
+    expect(res.text).not.toContain("secret internals");
+    expect(res.text).not.toContain("at ");
+    const logged = lines.map((l) => JSON.parse(l));
+    expect(logged.some((l) => l.reqId === "ref-123" && String(l.err?.stack).includes("secret internals"))).toBe(true);
+  });
+
+  it("shows the stack outside production", async () => {
+    const { app } = failingApp(true, new Error("visible internals"));
+    const res = await request(app).get("/boom").expect(500);
+    expect(res.text).toContain("visible internals");
+  });
+
+  it("answers 503 with a friendly page when the database cannot be reached", async () => {
+    const err = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    const { app } = failingApp(false, err);
+    const res = await request(app).get("/boom").expect(503);
+    expect(res.text).toContain("Sorry, the service is unavailable");
+    expect(res.headers["retry-after"]).toBe("30");
+  });
+});
