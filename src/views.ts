@@ -1,5 +1,6 @@
 // EJS with a layout: a page renders first, then views/layouts/<layout>.ejs wraps it as `body`.
 // Pages choose a layout with `layout` in their view model (default "main", false for none).
+// Includes resolve from views/, e.g. include("partials/govuk/button", { params }).
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ejs from "ejs";
@@ -10,7 +11,10 @@ type Callback = (err: Error | null, html?: string) => void;
 
 export function renderWithLayout(file: string, viewModel: object, callback: Callback): void {
   const model = viewModel as Record<string, unknown>;
-  const options = { cache: Boolean((model.settings as Record<string, unknown> | undefined)?.["view cache"]) };
+  const options = {
+    cache: Boolean((model.settings as Record<string, unknown> | undefined)?.["view cache"]),
+    views: [VIEWS_DIR],
+  };
   ejs.renderFile(file, model, options, (err, body) => {
     if (err) return callback(err);
     if (model.layout === false) return callback(null, body);
