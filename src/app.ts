@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
 import { securityHeaders } from "./middleware/security.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { partnerArea } from "./routes/partners/index.ts";
 import { publicRoutes } from "./routes/public.ts";
 import type { Services } from "./services/index.ts";
 import { VIEWS_DIR, renderWithLayout } from "./views.ts";
@@ -60,7 +61,9 @@ export function createApp({ services, config, logger }: AppDependencies): Expres
   // 4. Body parsing with tight limits: the portal's forms are small.
   app.use(express.urlencoded({ extended: false, limit: "32kb", parameterLimit: 100 }));
 
-  // 5. Routes.
+  // 5. Routes. The partner area brings its own session, authentication and CSRF protection,
+  // so none of them touch the public site.
+  app.use("/partners", partnerArea(services, { sessionSecret: config.sessionSecret, signInLimit: config.signInLimit }));
   app.use(publicRoutes(services));
 
   // 6. Not found, then errors.

@@ -31,6 +31,7 @@ const schema = z
       .optional(),
     MAIL_FROM: z.string().min(3).default("RHINS portal <no-reply@localhost>"),
     SHUTDOWN_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
+    SIGN_IN_LIMIT_PER_IP: int(1, 100_000).default(50),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -83,6 +84,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    // Sign-in and second-factor attempts from one address in 15 minutes, whichever accounts they name.
+    signInLimit: { max: e.SIGN_IN_LIMIT_PER_IP, windowMs: 15 * 60_000 },
   };
 }
 

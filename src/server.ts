@@ -24,7 +24,7 @@ async function main() {
   logger.info({ database: db.description }, `using ${db.description}`);
   await prepareDatabase(db, logger, { production: config.production, demoPassword: config.seedDemoPassword });
 
-  const services = buildServices(db);
+  const services = buildServices(db, { config, logger });
   const app = createApp({ services, config, logger });
   const server = createServer(app);
   server.keepAliveTimeout = 5_000;

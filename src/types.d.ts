@@ -1,11 +1,45 @@
-// Types shared across the app: what middleware adds to Express's request and response.
+// Types shared across the app: what middleware adds to Express's request, response and session.
+import type { Role } from "./generated/prisma/client.ts";
+
 export {};
 
 declare global {
   namespace Express {
+    /** The signed-in partner, as loaded for each request from the session. */
+    interface User {
+      id: number;
+      email: string;
+      name: string;
+      role: Role;
+      agencyId: number | null;
+      agencyCode: string | null;
+      twoFactorEnabled: boolean;
+    }
     interface Locals {
       /** Per-request CSP nonce for the single inline script. */
       cspNonce: string;
+      /** CSRF token for forms in the partner area. */
+      csrfToken?: string;
+      user?: User;
+      /** Links in the partner area's navigation bar. */
+      partnerNavigation?: { href: string; text: string; active: boolean }[];
     }
+  }
+}
+
+declare module "express-session" {
+  interface SessionData {
+    /** Where to go after signing in (a path on this site). */
+    returnTo?: string;
+    /** When the session was created, for the absolute timeout (ms since epoch). */
+    startedAt?: number;
+    /** The second factor has been checked in this session. */
+    twoFactorPassed?: boolean;
+    /** A TOTP secret being enrolled, until the first code confirms it. */
+    pendingTotpSecret?: string;
+    /** A one-off message for the next page (GOV.UK notification banner). */
+    flash?: { heading: string };
+    /** csrf-sync's synchroniser token. */
+    csrfToken?: string;
   }
 }

@@ -2,16 +2,7 @@
 // with the request id and shows a page with a reference instead of the stack.
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import type { Logger } from "pino";
-
-/** An error whose status and message are meant for the user (404, 403, 409...). */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ServiceError } from "../services/errors.ts";
 
 export const notFound: RequestHandler = (_req, res) => {
   res.status(404).render("pages/errors/404", { title: "Page not found" });
@@ -32,12 +23,13 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     const reference = String(req.id ?? "");
     // Body-parser errors (too large, malformed) are the user's input, not our failure.
     const status: number =
-      err instanceof HttpError ? err.status : typeof err?.status === "number" && err.status < 500 ? err.status : 500;
+      err instanceof ServiceError ? err.status : typeof err?.status === "number" && err.status < 500 ? err.status : 500;
     if (status < 500) {
       res.status(status).render("pages/errors/4xx", {
         title: status === 403 ? "You cannot do that" : "There is a problem",
         status,
-        message: err instanceof HttpError ? err.message : "The request could not be understood. Go back and try again.",
+        message:
+          err instanceof ServiceError ? err.message : "The request could not be understood. Go back and try again.",
       });
       return;
     }

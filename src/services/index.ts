@@ -1,12 +1,37 @@
 // The one place services are built; routes receive these and never see Prisma.
+import type { Logger } from "pino";
+import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
+import { PrismaSessionStore } from "../db/session-store.ts";
+import { accountService } from "./accounts.ts";
+import { agencyService } from "./agencies.ts";
+import { auditService } from "./audit.ts";
+import { directoryService } from "./directory.ts";
 import { healthService } from "./health.ts";
+import { smtpMailer } from "./mailer.ts";
 import { planService } from "./plans.ts";
+import { reviewService } from "./reviews.ts";
+import { twoFactorService } from "./two-factor.ts";
 
-export function services(db: Database) {
+export interface ServiceOptions {
+  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom">;
+  logger: Logger;
+}
+
+export function services(db: Database, { config, logger }: ServiceOptions) {
+  const audit = auditService(db.prisma);
+  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
+  const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, mailer });
   return {
     health: healthService(db),
     plans: planService(db.prisma),
+    directory: directoryService(db.prisma),
+    audit,
+    accounts,
+    agencies: agencyService(db.prisma),
+    reviews: reviewService(db.prisma, audit),
+    twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),
+    sessionStore: new PrismaSessionStore(db.prisma),
   };
 }
 

@@ -1,6 +1,79 @@
 // Reading the partnership's plans.
-import type { PrismaClient } from "../generated/prisma/client.ts";
-import { quarterOf, yearLabel, yearSlug } from "./plan-year.ts";
+import type { PrismaClient, RagStatus } from "../generated/prisma/client.ts";
+import { QUARTERS, type Quarter, quarterDates, quarterOf, yearLabel, yearSlug } from "./plan-year.ts";
+
+/** Who leads a commitment or owns a risk, as the public sees it. */
+export interface LeadAgency {
+  code: string;
+  name: string;
+}
+
+export interface QuarterStatus {
+  quarter: Quarter;
+  /** "April to June 2023" */
+  months: string;
+  /** The current review status; NOT_STARTED until a partner records a review. */
+  status: RagStatus;
+}
+
+export interface PublishedCommitment {
+  id: number;
+  /** "1.2": objective number, then the commitment's place under it. */
+  number: string;
+  text: string;
+  allAgencies: boolean;
+  leads: LeadAgency[];
+  /** "All agencies", or the lead agencies' names joined: "Avon and Somerset Police and SARI". */
+  leadLabel: string;
+  quarters: QuarterStatus[];
+}
+
+export interface PublishedObjective {
+  id: number;
+  number: number;
+  title: string;
+  commitments: PublishedCommitment[];
+}
+
+export interface PublishedRisk {
+  id: number;
+  description: string;
+  mitigation: string;
+  /** The RAG rating given when the plan was written. */
+  rating: RagStatus;
+  /** null when the whole partnership owns it. */
+  owner: LeadAgency | null;
+  ownerLabel: string;
+  quarters: QuarterStatus[];
+}
+
+export type PublishedPlan = NonNullable<Awaited<ReturnType<ReturnType<typeof planService>["publishedPlan"]>>>;
+
+export const ALL_AGENCIES_LABEL = "All agencies";
+/** A commitment that is not for all agencies but has no lead agency yet. */
+export const NO_LEAD_LABEL = "Not agreed yet";
+
+const MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", timeZone: "UTC" });
+const YEAR = new Intl.DateTimeFormat("en-GB", { year: "numeric", timeZone: "UTC" });
+
+/** "April to June 2023", "January to March 2024". */
+export function quarterMonths(startYear: number, quarter: Quarter): string {
+  const { start, end } = quarterDates(startYear, quarter);
+  return `${MONTH.format(start)} to ${MONTH.format(end)} ${YEAR.format(end)}`;
+}
+
+/** "April 2023 to March 2024": the financial year a plan covers. */
+export function planPeriod(startYear: number): string {
+  const { start } = quarterDates(startYear, 1);
+  const { end } = quarterDates(startYear, 4);
+  return `${MONTH.format(start)} ${YEAR.format(start)} to ${MONTH.format(end)} ${YEAR.format(end)}`;
+}
+
+/** "North Somerset Council", "Avon and Somerset Police and SARI", "A, B and C". */
+export function joinNames(names: string[]): string {
+  if (names.length <= 1) return names.join("");
+  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
 
 export function planService(prisma: PrismaClient, now: () => Date = () => new Date()) {
   return {
@@ -18,6 +91,161 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
       });
       const plan = plans[0];
       return plan && { ...plan, yearLabel: yearLabel(plan.startYear), slug: yearSlug(plan.startYear) };
+    },
+
+    /** Every published plan, newest first, for links between the years. */
+    async publishedYears() {
+      const plans = await prisma.plan.findMany({
+        where: { status: "PUBLISHED" },
+        orderBy: { startYear: "desc" },
+        select: { startYear: true, title: true },
+      });
+      return plans.map((p) => ({ ...p, yearLabel: yearLabel(p.startYear), slug: yearSlug(p.startYear) }));
+    },
+
+    /** The partnership's member agencies, in the partnership's order. */
+    async memberAgencies() {
+      return prisma.agency.findMany({
+        where: { active: true },
+        orderBy: [{ position: "asc" }, { name: "asc" }],
+        select: { code: true, name: true, description: true, website: true },
+      });
+    },
+
+    /**
+     * The published plan of one year as the public sees it: vision, purposes, achievements,
+     * objectives with their commitments, lead agencies and each quarter's review status, and the
+     * risks with their owner, mitigation and each quarter's status. Retired objectives,
+     * commitments and risks are left out. Undefined when there is no such plan or it is not
+     * published.
+     *
+     * A fixed number of queries whatever the plan's size: the plan, then one query for each kind
+     * of row, all reviews in one query, joined up here.
+     */
+    async publishedPlan(startYear: number) {
+      const plan = await prisma.plan.findFirst({
+        where: { startYear, status: "PUBLISHED" },
+        select: {
+          id: true,
+          startYear: true,
+          title: true,
+          strapline: true,
+          vision: true,
+          introduction: true,
+          publishedAt: true,
+        },
+      });
+      if (!plan) return undefined;
+      const planId = plan.id;
+
+      const [purposes, achievements, objectives, commitments, leads, risks, reviews] = await Promise.all([
+        prisma.purpose.findMany({
+          where: { planId },
+          orderBy: [{ position: "asc" }, { id: "asc" }],
+          select: { text: true },
+        }),
+        prisma.achievement.findMany({
+          where: { planId },
+          orderBy: [{ position: "asc" }, { id: "asc" }],
+          select: { title: true, description: true },
+        }),
+        prisma.objective.findMany({
+          where: { planId, retiredAt: null },
+          orderBy: [{ number: "asc" }, { id: "asc" }],
+          select: { id: true, number: true, title: true },
+        }),
+        prisma.commitment.findMany({
+          where: { retiredAt: null, objective: { planId, retiredAt: null } },
+          orderBy: [{ position: "asc" }, { id: "asc" }],
+          select: { id: true, objectiveId: true, text: true, allAgencies: true },
+        }),
+        prisma.commitmentLead.findMany({
+          where: { commitment: { retiredAt: null, objective: { planId, retiredAt: null } } },
+          orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
+          select: { commitmentId: true, agency: { select: { code: true, name: true } } },
+        }),
+        prisma.risk.findMany({
+          where: { planId, retiredAt: null },
+          orderBy: [{ position: "asc" }, { id: "asc" }],
+          select: {
+            id: true,
+            description: true,
+            mitigation: true,
+            rating: true,
+            ownerAgency: { select: { code: true, name: true } },
+          },
+        }),
+        prisma.review.findMany({
+          where: {
+            OR: [
+              { commitment: { retiredAt: null, objective: { planId, retiredAt: null } } },
+              { risk: { planId, retiredAt: null } },
+            ],
+          },
+          select: { commitmentId: true, riskId: true, quarter: true, status: true },
+        }),
+      ]);
+
+      const statuses = new Map<string, RagStatus>();
+      for (const r of reviews) {
+        const key = r.commitmentId !== null ? `c${r.commitmentId}` : `r${r.riskId}`;
+        statuses.set(`${key}q${r.quarter}`, r.status);
+      }
+      const quarterMonthsLabels = QUARTERS.map((q) => quarterMonths(plan.startYear, q));
+      const quartersOf = (key: string): QuarterStatus[] =>
+        QUARTERS.map((quarter, i) => ({
+          quarter,
+          months: quarterMonthsLabels[i]!,
+          status: statuses.get(`${key}q${quarter}`) ?? "NOT_STARTED",
+        }));
+
+      const leadsOf = new Map<number, LeadAgency[]>();
+      for (const l of leads) {
+        const list = leadsOf.get(l.commitmentId) ?? [];
+        list.push(l.agency);
+        leadsOf.set(l.commitmentId, list);
+      }
+      const commitmentsOf = new Map<number, PublishedCommitment[]>();
+      for (const c of commitments) {
+        const list = commitmentsOf.get(c.objectiveId) ?? [];
+        const agencies = c.allAgencies ? [] : (leadsOf.get(c.id) ?? []);
+        list.push({
+          id: c.id,
+          number: "", // set below, once the objective's number is known
+          text: c.text,
+          allAgencies: c.allAgencies,
+          leads: agencies,
+          leadLabel: c.allAgencies
+            ? ALL_AGENCIES_LABEL
+            : agencies.length === 0
+              ? NO_LEAD_LABEL
+              : joinNames(agencies.map((a) => a.name)),
+          quarters: quartersOf(`c${c.id}`),
+        });
+        commitmentsOf.set(c.objectiveId, list);
+      }
+
+      return {
+        ...plan,
+        yearLabel: yearLabel(plan.startYear),
+        slug: yearSlug(plan.startYear),
+        period: planPeriod(plan.startYear),
+        purposes: purposes.map((p) => p.text),
+        achievements,
+        objectives: objectives.map((o): PublishedObjective => ({
+          ...o,
+          commitments: (commitmentsOf.get(o.id) ?? []).map((c, i) => ({ ...c, number: `${o.number}.${i + 1}` })),
+        })),
+        risks: risks.map((r): PublishedRisk => ({
+          id: r.id,
+          description: r.description,
+          mitigation: r.mitigation,
+          rating: r.rating,
+          owner: r.ownerAgency,
+          ownerLabel: r.ownerAgency?.name ?? ALL_AGENCIES_LABEL,
+          quarters: quartersOf(`r${r.id}`),
+        })),
+      };
     },
   };
 }

@@ -11,7 +11,8 @@ export function testConfig(env: Record<string, string> = {}) {
 
 export function testApp(db: Database, env: Record<string, string> = {}) {
   const config = testConfig(env);
-  const built = services(db);
-  const app = createApp({ services: built, config, logger: createLogger("silent") });
+  const logger = createLogger("silent");
+  const built = services(db, { config, logger });
+  const app = createApp({ services: built, config, logger });
   return { app, services: built, config };
 }

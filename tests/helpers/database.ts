@@ -1,6 +1,9 @@
 // A fresh, migrated database for one test file: in-memory PGlite by default, or a new database
 // on the Postgres server named by TEST_DATABASE_URL (dropped again on close).
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
@@ -14,30 +17,59 @@ export async function testDatabase(options: { server?: string | null; migrated?:
   return db;
 }
 
-/** Opens a brand-new database on the server and drops it when the test closes it. */
-async function openServerDatabase(serverUrl: string): Promise<Database> {
-  const name = `rhins_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+async function adminQuery(serverUrl: string, sql: string) {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function createServerDatabase(serverUrl: string) {
+  const name = `rhins_test_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = await openDatabase({
-    kind: "postgres",
-    url: url.toString(),
-    poolMax: 5,
-    connectionTimeoutMs: 3_000,
-    idleTimeoutMs: 10_000,
-  });
+  return {
+    open: () =>
+      openDatabase({
+        kind: "postgres",
+        url: url.toString(),
+        poolMax: 5,
+        connectionTimeoutMs: 3_000,
+        idleTimeoutMs: 10_000,
+      }),
+    drop: () => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
+/** Opens a brand-new database on the server and drops it when the test closes it. */
+async function openServerDatabase(serverUrl: string): Promise<Database> {
+  const created = await createServerDatabase(serverUrl);
+  const db = await created.open();
   return {
     ...db,
     async close() {
       await db.close();
-      const dropper = new pg.Client({ connectionString: serverUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await created.drop();
     },
+  };
+}
+
+/**
+ * A database that can be closed and opened again, as across an app restart: a PGlite folder,
+ * or a database on the TEST_DATABASE_URL server. `dispose` removes it.
+ */
+export async function reopenableDatabase() {
+  if (serverUrl) {
+    const created = await createServerDatabase(serverUrl);
+    return { open: created.open, dispose: created.drop };
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), "rhins-pglite-"));
+  return {
+    open: () => openDatabase({ kind: "pglite", dir }),
+    dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -1,0 +1,73 @@
+// Reading a submitted form: refuse what no form of ours sends (unknown or repeated fields), then
+// validate with zod and turn its messages into the GOV.UK error summary and field messages.
+import { z } from "zod";
+import { FieldError, ServiceError } from "../services/errors.ts";
+
+export interface FormErrors {
+  /** For the error summary: each message links to its field. */
+  list: { text: string; href: string }[];
+  /** For each field's error message. */
+  fields: Record<string, { text: string }>;
+}
+
+export type FormValues = Record<string, string | string[]>;
+
+export type FormResult<T> =
+  { ok: true; data: T; values: FormValues } | { ok: false; errors: FormErrors; values: FormValues };
+
+const NOT_OURS = "The form sent something it should not. Go back, reload the page and try again.";
+
+/**
+ * Parses a urlencoded body against a zod object schema. Fields named in `multiple` may repeat
+ * (checkboxes) and arrive as arrays; every other field is one string ("" when left out).
+ */
+export function parseForm<Shape extends z.ZodRawShape>(
+  schema: z.ZodObject<Shape>,
+  body: unknown,
+  multiple: readonly string[] = [],
+): FormResult<z.infer<z.ZodObject<Shape>>> {
+  const raw = (body ?? {}) as Record<string, unknown>;
+  const names = Object.keys(schema.shape);
+  if (Object.keys(raw).some((k) => k !== "_csrf" && !names.includes(k))) throw new ServiceError(400, NOT_OURS);
+  const values: FormValues = {};
+  for (const name of names) {
+    const value = raw[name];
+    if (multiple.includes(name)) {
+      values[name] = value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+    } else {
+      if (Array.isArray(value) || (value !== undefined && typeof value !== "string"))
+        throw new ServiceError(400, NOT_OURS);
+      values[name] = value ?? "";
+    }
+  }
+  const parsed = schema.safeParse(values);
+  if (parsed.success) return { ok: true, data: parsed.data, values };
+  const errors: FormErrors = { list: [], fields: {} };
+  // In the order the fields appear on the page, one message per field.
+  for (const name of names) {
+    const issue = parsed.error.issues.find((i) => i.path[0] === name);
+    if (issue) addError(errors, name, issue.message);
+  }
+  return { ok: false, errors, values };
+}
+
+export function addError(errors: FormErrors, field: string, text: string): FormErrors {
+  errors.list.push({ text, href: `#${field}` });
+  errors.fields[field] = { text };
+  return errors;
+}
+
+/** Errors for a rule a service enforced on one field. */
+export function fieldErrors(err: FieldError): FormErrors {
+  return addError({ list: [], fields: {} }, err.field, err.message);
+}
+
+/** Required text, trimmed, with a length limit: the shape of most of our fields. */
+export const text = (max: number, missing: string, tooLong: string) =>
+  z.string().trim().min(1, missing).max(max, tooLong);
+
+/** A whole number id from a path parameter or select; anything else is "not found". */
+export const idParam = (value: unknown): number | undefined => {
+  const n = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+};

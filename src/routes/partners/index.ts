@@ -1,0 +1,54 @@
+// The partner area under /partners: sessions, sign-in, CSRF and no caching apply here only, so
+// the public site never sets a cookie.
+import { Router, type RequestHandler } from "express";
+import { createPassport, type PassportInstance } from "../../middleware/authentication.ts";
+import { csrfProtection } from "../../middleware/csrf.ts";
+import { partnerSession } from "../../middleware/session.ts";
+import type { Services } from "../../services/index.ts";
+import { accountRoutes } from "./account.ts";
+import { accountsRoutes } from "./accounts.ts";
+import { auditRoutes } from "./audit.ts";
+import { homeRoutes } from "./home.ts";
+import { partnerNavigation } from "./navigation.ts";
+import { reviewRoutes } from "./reviews.ts";
+import { routerFromTable, type PartnerRoute } from "./route-table.ts";
+import { signInRoutes, type SignInLimit } from "./sign-in.ts";
+
+export interface PartnerAreaOptions {
+  sessionSecret: string;
+  signInLimit: SignInLimit;
+}
+
+/** Every partner route with its access rule: the router below is built from exactly this list. */
+export function partnerRouteTable(
+  services: Services,
+  passport: PassportInstance,
+  options: PartnerAreaOptions,
+): PartnerRoute[] {
+  return [
+    ...signInRoutes(services, passport, options.signInLimit),
+    ...homeRoutes(services),
+    ...accountRoutes(services),
+    ...accountsRoutes(services),
+    ...auditRoutes(services),
+    ...reviewRoutes(services),
+  ];
+}
+
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set("Cache-Control", "no-store");
+  next();
+};
+
+export function partnerArea(services: Services, options: PartnerAreaOptions): Router {
+  const passport = createPassport(services);
+  const router = Router();
+  router.use(noStore);
+  router.use(partnerSession(services.sessionStore, options.sessionSecret));
+  router.use(passport.initialize());
+  router.use(passport.session());
+  router.use(csrfProtection());
+  router.use(partnerNavigation);
+  router.use(routerFromTable(partnerRouteTable(services, passport, options), services));
+  return router;
+}

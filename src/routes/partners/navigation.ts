@@ -1,0 +1,22 @@
+// The partner area's navigation, for the signed-in user's role, with the current page marked.
+import type { RequestHandler } from "express";
+
+const LINKS = [
+  { href: "/partners", text: "Home", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
+  { href: "/partners/accounts", text: "Accounts", roles: ["COORDINATOR"] },
+  { href: "/partners/audit", text: "Audit trail", roles: ["COORDINATOR"] },
+  { href: "/partners/account", text: "Your account", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
+] as const;
+
+export const partnerNavigation: RequestHandler = (req, res, next) => {
+  const user = req.user;
+  if (user) {
+    const path = req.originalUrl.split("?")[0]!;
+    res.locals.partnerNavigation = LINKS.filter((l) => (l.roles as readonly string[]).includes(user.role)).map((l) => ({
+      href: l.href,
+      text: l.text,
+      active: l.href === "/partners" ? path === "/partners" : path.startsWith(l.href),
+    }));
+  }
+  next();
+};

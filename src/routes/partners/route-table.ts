@@ -1,0 +1,33 @@
+// Every partner route is declared with the access it needs; the router is built from this table,
+// so a route cannot exist without an access rule (the role x route test reads the same table).
+import { Router, type RequestHandler } from "express";
+import { requireAccess, type Access } from "../../middleware/authentication.ts";
+import type { Services } from "../../services/index.ts";
+
+export interface PartnerRoute {
+  method: "get" | "post";
+  /** Path below /partners, e.g. "/accounts/:id". */
+  path: string;
+  access: Access;
+  handlers: RequestHandler[];
+}
+
+export const get = (path: string, access: Access, ...handlers: RequestHandler[]): PartnerRoute => ({
+  method: "get",
+  path,
+  access,
+  handlers,
+});
+
+export const post = (path: string, access: Access, ...handlers: RequestHandler[]): PartnerRoute => ({
+  method: "post",
+  path,
+  access,
+  handlers,
+});
+
+export function routerFromTable(table: PartnerRoute[], services: Services): Router {
+  const router = Router();
+  for (const route of table) router[route.method](route.path, requireAccess(route.access, services), ...route.handlers);
+  return router;
+}

@@ -1,0 +1,260 @@
+// Every public page: it answers, has the right single h1 and title, the footer's accessibility
+// link, Exit this page (button and plain link), passes axe and html-validate, sets no cookie,
+// loads nothing from another origin, and can be cached and revalidated.
+import type { Express } from "express";
+import { JSDOM } from "jsdom";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contacts } from "../../src/content/contacts.ts";
+import type { Database } from "../../src/db/database.ts";
+import { seed } from "../../src/db/seed.ts";
+import { PUBLIC_CACHE_CONTROL } from "../../src/routes/public.ts";
+import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
+import { testApp } from "../helpers/app.ts";
+import { testDatabase } from "../helpers/database.ts";
+import { PUBLIC_PAGES } from "../helpers/public-pages.ts";
+
+let db: Database;
+let app: Express;
+beforeAll(async () => {
+  db = await testDatabase();
+  await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });
+  ({ app } = testApp(db));
+});
+afterAll(async () => db.close());
+
+function parse(html: string): Document {
+  return new JSDOM(html).window.document;
+}
+
+const text = (el: Element | null | undefined) => (el?.textContent ?? "").replace(/\s+/g, " ").trim();
+
+describe.each(PUBLIC_PAGES)("the public page $path", ({ path, h1 }) => {
+  let html: string;
+  let doc: Document;
+  let headers: Record<string, string | string[] | undefined>;
+
+  beforeAll(async () => {
+    const res = await request(app).get(path);
+    expect(res.status).toBe(200);
+    html = res.text;
+    headers = res.headers;
+    doc = parse(html);
+  });
+
+  it("has exactly one h1, the right one, and a title that ends with RHINS", () => {
+    const headings = doc.querySelectorAll("h1");
+    expect(headings).toHaveLength(1);
+    expect(text(headings[0])).toBe(h1);
+    expect(doc.title).toBe(`${h1} – RHINS`);
+  });
+
+  it("has a skip link, the landmarks, and the footer links", () => {
+    const skip = doc.querySelector("a.govuk-skip-link");
+    expect(skip?.getAttribute("href")).toBe("#main-content");
+    expect(doc.querySelector("main#main-content")).not.toBeNull();
+    expect(doc.querySelector("header")).not.toBeNull();
+    expect(doc.querySelector("nav")).not.toBeNull();
+    const footer = doc.querySelector("footer");
+    const footerLinks = [...(footer?.querySelectorAll("a") ?? [])].map((a) => [text(a), a.getAttribute("href")]);
+    expect(footerLinks).toContainEqual(["Accessibility statement", "/accessibility"]);
+    expect(footerLinks).toContainEqual(["Privacy", "/privacy"]);
+    expect(footerLinks).toContainEqual(["Cookies", "/cookies"]);
+  });
+
+  it("shows Exit this page, a plain link to the same neutral site, and the guide to leaving quickly", () => {
+    const exit = doc.querySelector('main [data-module="govuk-exit-this-page"] a.govuk-exit-this-page__button');
+    expect(exit?.getAttribute("href")).toBe(contacts.exitPage.url);
+    expect(text(exit)).toBe("Emergency Exit this page");
+    const plain = [...doc.querySelectorAll("main a")].find((a) => text(a) === "Leave this site now");
+    expect(plain?.getAttribute("href")).toBe(contacts.exitPage.url);
+    expect(plain?.getAttribute("rel")).toContain("noreferrer");
+    expect(doc.querySelector('main a[href="/leave-this-site-quickly"]')).not.toBeNull();
+  });
+
+  it("has no accessibility violations (axe-core)", async () => {
+    expect(await axeViolations(html)).toEqual([]);
+  });
+
+  it("is valid HTML (html-validate)", async () => {
+    expect(await htmlErrors(html)).toEqual([]);
+  });
+
+  it("sets no cookie and loads nothing from another origin", () => {
+    expect(headers["set-cookie"]).toBeUndefined();
+    const loaded = [...doc.querySelectorAll("script[src], link[href], img[src], iframe[src], source[src]")].map(
+      (el) => el.getAttribute("src") ?? el.getAttribute("href") ?? "",
+    );
+    for (const url of loaded) expect(url).toMatch(/^(\/(?!\/)|data:)/);
+  });
+
+  it("can be cached by browsers and a CDN, with an ETag", () => {
+    expect(headers["cache-control"]).toBe(PUBLIC_CACHE_CONTROL);
+    expect(headers["etag"]).toMatch(/^W\/".+"$/);
+  });
+});
+
+describe("caching", () => {
+  it("gives the same ETag to the same page although each response has a fresh CSP nonce", async () => {
+    const a = await request(app).get("/report").expect(200);
+    const b = await request(app).get("/report").expect(200);
+    expect(a.headers["content-security-policy"]).not.toBe(b.headers["content-security-policy"]);
+    expect(a.headers.etag).toBe(b.headers.etag);
+  });
+
+  it("answers a conditional request for an unchanged page with 304, without a new CSP for the cached page", async () => {
+    const first = await request(app).get("/").expect(200);
+    const again = await request(app).get("/").set("If-None-Match", first.headers.etag!);
+    expect(again.status).toBe(304);
+    expect(again.text ?? "").toBe("");
+    expect(again.headers.etag).toBe(first.headers.etag);
+    expect(again.headers["cache-control"]).toBe(PUBLIC_CACHE_CONTROL);
+    // The cache keeps the policy stored with the page, whose nonce matches the page's script.
+    expect(again.headers["content-security-policy"]).toBeUndefined();
+    expect(again.headers["set-cookie"]).toBeUndefined();
+  });
+
+  it("sends the new page when the data behind it changes", async () => {
+    const first = await request(app).get("/vision").expect(200);
+    await db.prisma.plan.update({ where: { startYear: 2023 }, data: { strapline: "Challenge it, report it, end it" } });
+    try {
+      const again = await request(app).get("/vision").set("If-None-Match", first.headers.etag!).expect(200);
+      expect(again.text).toContain("Challenge it, report it, end it");
+      expect(again.headers.etag).not.toBe(first.headers.etag);
+    } finally {
+      await db.prisma.plan.update({
+        where: { startYear: 2023 },
+        data: { strapline: "Challenge it, report it, stop it" },
+      });
+    }
+  });
+
+  it("compresses pages", async () => {
+    const res = await request(app).get("/plan").set("Accept-Encoding", "gzip").expect(200);
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    expect(res.headers.vary).toMatch(/Accept-Encoding/i);
+  });
+
+  it("answers HEAD like GET, without a body", async () => {
+    const res = await request(app).head("/report").expect(200);
+    expect(res.headers.etag).toMatch(/^W\//);
+    expect(res.text ?? "").toBe("");
+  });
+});
+
+describe("the layout", () => {
+  it("marks the current section in the navigation", async () => {
+    const doc = parse((await request(app).get("/reporting-centres").expect(200)).text);
+    const current = doc.querySelector('nav a[aria-current="page"]');
+    expect(text(current)).toBe("Reporting centres");
+    const plan = parse((await request(app).get("/plan/2023-24").expect(200)).text);
+    expect(text(plan.querySelector('nav a[aria-current="true"]'))).toBe("Our plan");
+  });
+
+  it("shows Exit this page on the 404 page too", async () => {
+    const res = await request(app).get("/no-such-page").expect(404);
+    const doc = parse(res.text);
+    expect(doc.querySelector(".govuk-exit-this-page__button")?.getAttribute("href")).toBe(contacts.exitPage.url);
+    expect(await axeViolations(res.text)).toEqual([]);
+    expect(await htmlErrors(res.text)).toEqual([]);
+  });
+});
+
+describe("the home page", () => {
+  let doc: Document;
+  beforeAll(async () => {
+    doc = parse((await request(app).get("/").expect(200)).text);
+  });
+
+  it("says who RHINS is and gives the 3 ways to report now", () => {
+    const main = text(doc.querySelector("main"));
+    expect(main).toContain("RHINS is a partnership of");
+    expect(doc.querySelector(`a[href="tel:${contacts.emergency.phone.tel}"]`)).not.toBeNull();
+    expect(doc.querySelector(`a[href="tel:${contacts.police.nonEmergency.tel}"]`)).not.toBeNull();
+    expect(doc.querySelector(`a[href="${contacts.police.reportOnline}"]`)).not.toBeNull();
+    expect(doc.querySelector(`a[href="tel:${contacts.sari.phone.tel}"]`)).not.toBeNull();
+    expect(doc.querySelector('a[href="/reporting-centres"]')).not.toBeNull();
+  });
+
+  it("links to every public page", () => {
+    const links = new Set([...doc.querySelectorAll("a")].map((a) => a.getAttribute("href")));
+    for (const path of PUBLIC_PAGES.map((p) => p.path).filter((p) => !p.startsWith("/plan/"))) {
+      expect(links, path).toContain(path);
+    }
+  });
+
+  it("links straight to the reporting centres of each town", () => {
+    const towns = [...doc.querySelectorAll('a[href^="/reporting-centres?town="]')].map(text);
+    expect(towns).toEqual(["Clevedon", "Nailsea", "Portishead", "Rural areas", "Weston-super-Mare"]);
+  });
+});
+
+describe("the content", () => {
+  it("quotes the phone numbers and web addresses from the one contacts module", async () => {
+    const report = (await request(app).get("/report").expect(200)).text;
+    for (const phone of [
+      contacts.emergency.phone,
+      contacts.police.nonEmergency,
+      contacts.police.textRelay,
+      contacts.sari.phone,
+      contacts.stopHateUk.phone,
+    ]) {
+      expect(report).toContain(`href="tel:${phone.tel}"`);
+      expect(report).toContain(phone.display);
+    }
+    for (const url of [
+      contacts.police.reportOnline,
+      contacts.trueVision.url,
+      contacts.sari.url,
+      contacts.stopHateUk.url,
+    ]) {
+      expect(report).toContain(`href="${url}"`);
+    }
+  });
+
+  it("names the five monitored characteristics and says it is not your fault", async () => {
+    const main = text(parse((await request(app).get("/what-is-hate-crime").expect(200)).text).querySelector("main"));
+    for (const words of ["race", "religion", "sexual orientation", "disability", "transgender identity"]) {
+      expect(main).toContain(words);
+    }
+    expect(main).toContain("Online hate");
+    expect(main).toContain("It is not your fault.");
+  });
+
+  it("shows the vision, purposes, member agencies and achievements from the database", async () => {
+    const about = text(parse((await request(app).get("/about").expect(200)).text).querySelector("main"));
+    expect(about).toContain("achieve consistency of approach and effective resolution of hate incidents");
+    expect(about).toContain("Stand Against Racism and Inequality (SARI)");
+    expect(about).toContain("Upskilling Police in responding to hate");
+    const vision = (await request(app).get("/vision").expect(200)).text;
+    expect(vision).toContain("A North Somerset that embraces difference");
+  });
+
+  it("says the public pages set no cookies and names the partner area's cookie", async () => {
+    const main = text(parse((await request(app).get("/cookies").expect(200)).text).querySelector("main"));
+    expect(main).toContain("do not put any cookies on your device");
+    expect(main).toContain("rhins.sid");
+  });
+
+  it("gives the accessibility statement's standard, contact and enforcement procedure", async () => {
+    const main = text(parse((await request(app).get("/accessibility").expect(200)).text).querySelector("main"));
+    expect(main).toContain("WCAG 2.2 AA");
+    expect(main).toContain("Reporting accessibility problems with this website");
+    expect(main).toContain("Enforcement procedure");
+    expect(main).toContain("Equality Advisory and Support Service");
+  });
+});
+
+describe("the checkers themselves", () => {
+  const broken = `<!DOCTYPE html><html><head><title>x</title></head><body><main><img src="/a.png"><a href="/x"></a><h3>Skipped levels</h3><p id="a"></p><p id="a"></p></main></body></html>`;
+
+  it("axe finds real problems", async () => {
+    const rules = (await axeViolations(broken)).map((v) => v.rule);
+    expect(rules).toEqual(expect.arrayContaining(["html-has-lang", "image-alt", "link-name"]));
+  });
+
+  it("html-validate finds real problems", async () => {
+    const rules = (await htmlErrors(broken)).map((e) => e.rule);
+    expect(rules).toEqual(expect.arrayContaining(["no-dup-id", "wcag/h37"]));
+  });
+});

@@ -1,0 +1,40 @@
+// Views print data only with <%= %>, which escapes it. <%- %> (unescaped) is allowed for three
+// things only: including another view, the layout's page body, and GOV.UK `html` parameters
+// (markup our own views build). Anything else, such as request data, fails this test.
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { VIEWS_DIR } from "../../src/views.ts";
+
+function views(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? views(path.join(dir, e.name)) : e.name.endsWith(".ejs") ? [path.join(dir, e.name)] : [],
+  );
+}
+
+const ALLOWED = /^<%-\s*(include\(|body\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>)/;
+
+describe("views", () => {
+  const files = views(VIEWS_DIR);
+
+  it("exist", () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it.each(files.map((f) => [path.relative(VIEWS_DIR, f), f]))(
+    "%s prints nothing unescaped but includes, the body and html parameters",
+    (_name, file) => {
+      const source = readFileSync(file, "utf8");
+      const unescaped = [...source.matchAll(/<%-[^%]*/g)]
+        .map((m) => m[0])
+        .filter((tag) => !ALLOWED.test(`${tag}%>`) && !ALLOWED.test(tag));
+      expect(unescaped).toEqual([]);
+    },
+  );
+
+  it("would catch request data printed unescaped", () => {
+    expect(ALLOWED.test("<%- query.name %>")).toBe(false);
+    expect(ALLOWED.test("<%- user.name %>")).toBe(false);
+    expect(ALLOWED.test("<%- include('partials/govuk/tag', { params }) %>")).toBe(true);
+  });
+});
