@@ -38,12 +38,7 @@ export const TWO_FACTOR_SETUP_PATH = "/partners/account/two-factor";
 
 /** A redirect target after sign-in: only a path on this site, otherwise the partner home. */
 export function safeReturnTo(value: unknown): string {
-  if (
-    typeof value !== "string" ||
-    !value.startsWith("/") ||
-    /[\\\s\p{Cc}]/u.test(value) ||
-    value.startsWith("//")
-  ) {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\\\s\p{Cc}]/u.test(value) || value.startsWith("//")) {
     return "/partners";
   }
   const url = new URL(value, "http://portal.invalid");
