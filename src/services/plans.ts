@@ -4,6 +4,7 @@ import { QUARTERS, type Quarter, quarterDates, quarterOf, yearLabel, yearSlug } 
 
 /** Who leads a commitment or owns a risk, as the public sees it. */
 export interface LeadAgency {
+  id: number;
   code: string;
   name: string;
 }
@@ -14,6 +15,12 @@ export interface QuarterStatus {
   months: string;
   /** The current review status; NOT_STARTED until a partner records a review. */
   status: RagStatus;
+  commentary: string;
+  /** 0 until the review is first saved. */
+  version: number;
+  updatedAt: Date | null;
+  updatedBy: string | null;
+  updatedByAgency: string | null;
 }
 
 export interface PublishedCommitment {
@@ -25,6 +32,7 @@ export interface PublishedCommitment {
   leads: LeadAgency[];
   /** "All agencies", or the lead agencies' names joined: "Avon and Somerset Police and SARI". */
   leadLabel: string;
+  retired: boolean;
   quarters: QuarterStatus[];
 }
 
@@ -32,6 +40,7 @@ export interface PublishedObjective {
   id: number;
   number: number;
   title: string;
+  retired: boolean;
   commitments: PublishedCommitment[];
 }
 
@@ -44,10 +53,19 @@ export interface PublishedRisk {
   /** null when the whole partnership owns it. */
   owner: LeadAgency | null;
   ownerLabel: string;
+  retired: boolean;
   quarters: QuarterStatus[];
 }
 
-export type PublishedPlan = NonNullable<Awaited<ReturnType<ReturnType<typeof planService>["publishedPlan"]>>>;
+export type PlanView = NonNullable<Awaited<ReturnType<ReturnType<typeof planService>["planView"]>>>;
+export type PublishedPlan = PlanView;
+
+export interface PlanViewOptions {
+  /** Only a published plan (the public site); partners see drafts too. */
+  publishedOnly?: boolean;
+  /** Include retired objectives, commitments and risks, marked `retired` (coordinators' pages). */
+  includeRetired?: boolean;
+}
 
 export const ALL_AGENCIES_LABEL = "All agencies";
 /** A commitment that is not for all agencies but has no lead agency yet. */
@@ -112,19 +130,23 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
       });
     },
 
+    /** The published plan of one year as the public sees it; undefined when not published. */
+    publishedPlan(startYear: number) {
+      return this.planView(startYear, { publishedOnly: true });
+    },
+
     /**
-     * The published plan of one year as the public sees it: vision, purposes, achievements,
-     * objectives with their commitments, lead agencies and each quarter's review status, and the
-     * risks with their owner, mitigation and each quarter's status. Retired objectives,
-     * commitments and risks are left out. Undefined when there is no such plan or it is not
-     * published.
+     * One year's plan: vision, purposes, achievements, quarters, objectives with their
+     * commitments, lead agencies and each quarter's review, and the risks with their owner,
+     * mitigation and each quarter's review. Retired items are left out unless asked for.
+     * Undefined when there is no such plan (or, with publishedOnly, it is not published).
      *
      * A fixed number of queries whatever the plan's size: the plan, then one query for each kind
      * of row, all reviews in one query, joined up here.
      */
-    async publishedPlan(startYear: number) {
+    async planView(startYear: number, options: PlanViewOptions = {}) {
       const plan = await prisma.plan.findFirst({
-        where: { startYear, status: "PUBLISHED" },
+        where: { startYear, ...(options.publishedOnly && { status: "PUBLISHED" }) },
         select: {
           id: true,
           startYear: true,
@@ -132,72 +154,91 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
           strapline: true,
           vision: true,
           introduction: true,
+          status: true,
           publishedAt: true,
+          updatedAt: true,
         },
       });
       if (!plan) return undefined;
       const planId = plan.id;
+      const live = options.includeRetired ? {} : { retiredAt: null };
+      const liveCommitment = { ...live, objective: { planId, ...live } };
 
-      const [purposes, achievements, objectives, commitments, leads, risks, reviews] = await Promise.all([
+      const [purposes, achievements, quarters, objectives, commitments, leads, risks, reviews] = await Promise.all([
         prisma.purpose.findMany({
           where: { planId },
           orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: { text: true },
+          select: { id: true, text: true },
         }),
         prisma.achievement.findMany({
           where: { planId },
           orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: { title: true, description: true },
+          select: { id: true, title: true, description: true },
         }),
+        prisma.planQuarter.findMany({ where: { planId }, orderBy: { quarter: "asc" } }),
         prisma.objective.findMany({
-          where: { planId, retiredAt: null },
+          where: { planId, ...live },
           orderBy: [{ number: "asc" }, { id: "asc" }],
-          select: { id: true, number: true, title: true },
+          select: { id: true, number: true, title: true, retiredAt: true },
         }),
         prisma.commitment.findMany({
-          where: { retiredAt: null, objective: { planId, retiredAt: null } },
+          where: liveCommitment,
           orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: { id: true, objectiveId: true, text: true, allAgencies: true },
+          select: { id: true, objectiveId: true, text: true, allAgencies: true, retiredAt: true },
         }),
         prisma.commitmentLead.findMany({
-          where: { commitment: { retiredAt: null, objective: { planId, retiredAt: null } } },
+          where: { commitment: liveCommitment },
           orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
-          select: { commitmentId: true, agency: { select: { code: true, name: true } } },
+          select: { commitmentId: true, agency: { select: { id: true, code: true, name: true } } },
         }),
         prisma.risk.findMany({
-          where: { planId, retiredAt: null },
+          where: { planId, ...live },
           orderBy: [{ position: "asc" }, { id: "asc" }],
           select: {
             id: true,
             description: true,
             mitigation: true,
             rating: true,
-            ownerAgency: { select: { code: true, name: true } },
+            retiredAt: true,
+            ownerAgency: { select: { id: true, code: true, name: true } },
           },
         }),
         prisma.review.findMany({
-          where: {
-            OR: [
-              { commitment: { retiredAt: null, objective: { planId, retiredAt: null } } },
-              { risk: { planId, retiredAt: null } },
-            ],
+          where: { OR: [{ commitment: liveCommitment }, { risk: { planId, ...live } }] },
+          select: {
+            commitmentId: true,
+            riskId: true,
+            quarter: true,
+            status: true,
+            commentary: true,
+            version: true,
+            updatedAt: true,
+            author: { select: { name: true } },
+            authorAgency: { select: { code: true } },
           },
-          select: { commitmentId: true, riskId: true, quarter: true, status: true },
         }),
       ]);
 
-      const statuses = new Map<string, RagStatus>();
+      const reviewOf = new Map<string, (typeof reviews)[number]>();
       for (const r of reviews) {
         const key = r.commitmentId !== null ? `c${r.commitmentId}` : `r${r.riskId}`;
-        statuses.set(`${key}q${r.quarter}`, r.status);
+        reviewOf.set(`${key}q${r.quarter}`, r);
       }
       const quarterMonthsLabels = QUARTERS.map((q) => quarterMonths(plan.startYear, q));
       const quartersOf = (key: string): QuarterStatus[] =>
-        QUARTERS.map((quarter, i) => ({
-          quarter,
-          months: quarterMonthsLabels[i]!,
-          status: statuses.get(`${key}q${quarter}`) ?? "NOT_STARTED",
-        }));
+        QUARTERS.map((quarter, i) => {
+          const r = reviewOf.get(`${key}q${quarter}`);
+          return {
+            quarter,
+            months: quarterMonthsLabels[i]!,
+            status: r?.status ?? "NOT_STARTED",
+            commentary: r?.commentary ?? "",
+            version: r?.version ?? 0,
+            updatedAt: r && r.version > 0 ? r.updatedAt : null,
+            updatedBy: r?.author?.name ?? null,
+            updatedByAgency: r?.authorAgency?.code ?? null,
+          };
+        });
 
       const leadsOf = new Map<number, LeadAgency[]>();
       for (const l of leads) {
@@ -220,6 +261,7 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
             : agencies.length === 0
               ? NO_LEAD_LABEL
               : joinNames(agencies.map((a) => a.name)),
+          retired: c.retiredAt !== null,
           quarters: quartersOf(`c${c.id}`),
         });
         commitmentsOf.set(c.objectiveId, list);
@@ -231,9 +273,22 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
         slug: yearSlug(plan.startYear),
         period: planPeriod(plan.startYear),
         purposes: purposes.map((p) => p.text),
+        purposeItems: purposes,
         achievements,
+        quarters: QUARTERS.map((quarter, i) => {
+          const q = quarters.find((row) => row.quarter === quarter);
+          return {
+            quarter,
+            months: quarterMonthsLabels[i]!,
+            deadline: q?.deadline ?? null,
+            closed: q?.closedAt != null,
+          };
+        }),
         objectives: objectives.map((o): PublishedObjective => ({
-          ...o,
+          id: o.id,
+          number: o.number,
+          title: o.title,
+          retired: o.retiredAt !== null,
           commitments: (commitmentsOf.get(o.id) ?? []).map((c, i) => ({ ...c, number: `${o.number}.${i + 1}` })),
         })),
         risks: risks.map((r): PublishedRisk => ({
@@ -243,6 +298,7 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
           rating: r.rating,
           owner: r.ownerAgency,
           ownerLabel: r.ownerAgency?.name ?? ALL_AGENCIES_LABEL,
+          retired: r.retiredAt !== null,
           quarters: quartersOf(`r${r.id}`),
         })),
       };
