@@ -5,6 +5,7 @@ import express, { type Express } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
+import { formatDate, formatDateTime } from "./content/dates.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
 import { securityHeaders } from "./middleware/security.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -31,6 +32,9 @@ export function createApp({ services, config, logger }: AppDependencies): Expres
   app.engine("ejs", renderWithLayout);
   app.set("view engine", "ejs");
   if (config.production) app.enable("view cache");
+  // Formatting helpers every view may use.
+  app.locals.formatDate = formatDate;
+  app.locals.formatDateTime = formatDateTime;
 
   // 1. Health probes: before logging and sessions, so probes are cheap and leave nothing behind.
   app.use(healthRoutes(services));

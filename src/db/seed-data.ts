@@ -252,9 +252,9 @@ export const supportServices = [
 
 /** Demo sign-ins outside production: one per role, and an officer in each lead agency. */
 export const demoAccounts = [
-  { email: "coordinator@rhins.example", name: "Casey Coordinator", role: "COORDINATOR" as const, agency: "NSC" },
-  { email: "officer.nsc@rhins.example", name: "Nia Officer (NSC)", role: "OFFICER" as const, agency: "NSC" },
-  { email: "officer.police@rhins.example", name: "Pat Officer (Police)", role: "OFFICER" as const, agency: "Police" },
-  { email: "officer.sari@rhins.example", name: "Sam Officer (SARI)", role: "OFFICER" as const, agency: "SARI" },
-  { email: "viewer@rhins.example", name: "Val Viewer", role: "VIEWER" as const, agency: null },
+  { email: "coordinator@rhins.example", name: "Casey Morgan", role: "COORDINATOR" as const, agency: "NSC" },
+  { email: "officer.nsc@rhins.example", name: "Nia Patel", role: "OFFICER" as const, agency: "NSC" },
+  { email: "officer.police@rhins.example", name: "Pat Evans", role: "OFFICER" as const, agency: "Police" },
+  { email: "officer.sari@rhins.example", name: "Sam Hughes", role: "OFFICER" as const, agency: "SARI" },
+  { email: "viewer@rhins.example", name: "Val Brooks", role: "VIEWER" as const, agency: null },
 ];

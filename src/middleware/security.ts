@@ -1,5 +1,7 @@
 // Security headers on every response: a CSP with a fresh nonce per request for the one inline
-// script, HSTS, no framing, and no referrer (so "Exit this page" leaks nothing to the next site).
+// script, HSTS, no framing, and a referrer only within this site: "Exit this page" and other links
+// leak nothing to the next site, while our own form posts keep their Origin for the CSRF check
+// (with "no-referrer", browsers send "Origin: null" on every form post).
 import { randomBytes } from "node:crypto";
 import type { RequestHandler } from "express";
 import helmet from "helmet";
@@ -29,7 +31,7 @@ export function securityHeaders(): RequestHandler[] {
       },
     },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    referrerPolicy: { policy: "no-referrer" },
+    referrerPolicy: { policy: "same-origin" },
     crossOriginEmbedderPolicy: false,
   });
   return [nonce, headers];

@@ -10,6 +10,7 @@ import { directoryService } from "./directory.ts";
 import { healthService } from "./health.ts";
 import { smtpMailer } from "./mailer.ts";
 import { planService } from "./plans.ts";
+import { progressService } from "./progress.ts";
 import { reviewService } from "./reviews.ts";
 import { twoFactorService } from "./two-factor.ts";
 
@@ -22,9 +23,11 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
   const audit = auditService(db.prisma);
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, mailer });
+  const plans = planService(db.prisma);
   return {
     health: healthService(db),
-    plans: planService(db.prisma),
+    plans,
+    progress: progressService(db.prisma, plans),
     directory: directoryService(db.prisma),
     audit,
     accounts,

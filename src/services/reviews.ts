@@ -192,16 +192,13 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
 
       const at = now();
       const conflict = async () => {
-        const current = await prisma.review.findUniqueOrThrow({
-          where: where(kind, id, quarter),
-          include: { author: true },
-        });
+        const current = await prisma.review.findUnique({ where: where(kind, id, quarter), include: { author: true } });
         return new ReviewConflict({
-          status: current.status,
-          commentary: current.commentary,
-          version: current.version,
-          authorName: current.author?.name ?? null,
-          updatedAt: current.updatedAt,
+          status: current?.status ?? "NOT_STARTED",
+          commentary: current?.commentary ?? "",
+          version: current?.version ?? 0,
+          authorName: current?.author?.name ?? null,
+          updatedAt: current?.updatedAt ?? at,
         });
       };
       try {
@@ -252,10 +249,10 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
           return { version: data.version };
         });
       } catch (err) {
-        // Two first saves at once: the unique (subject, quarter) lets one win.
-        if (err instanceof ReviewConflict && err.current.authorName === null && err.current.version !== undefined)
+        // A stale version, or two first saves at once (the unique subject and quarter lets one win).
+        if (err === STALE || (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) {
           throw await conflict();
-        if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") throw await conflict();
+        }
         throw err;
       }
     },

@@ -35,7 +35,7 @@ describe("the home page", () => {
     expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
     expect(res.headers["content-security-policy"]).not.toContain("unsafe-inline");
     expect(res.headers["strict-transport-security"]).toMatch(/max-age=\d+/);
-    expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    expect(res.headers["referrer-policy"]).toBe("same-origin");
     expect(res.headers["x-request-id"]).toBeTruthy();
   });
 

@@ -121,7 +121,7 @@ describe("partner pages", () => {
       expect(res.headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-/);
       expect(res.headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
       expect(res.headers["strict-transport-security"], path).toBeTruthy();
-      expect(res.headers["referrer-policy"], path).toBe("no-referrer");
+      expect(res.headers["referrer-policy"], path).toBe("same-origin");
     }
   });
 });

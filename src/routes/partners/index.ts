@@ -8,8 +8,8 @@ import type { Services } from "../../services/index.ts";
 import { accountRoutes } from "./account.ts";
 import { accountsRoutes } from "./accounts.ts";
 import { auditRoutes } from "./audit.ts";
-import { homeRoutes } from "./home.ts";
 import { partnerNavigation } from "./navigation.ts";
+import { progressRoutes } from "./progress.ts";
 import { reviewRoutes } from "./reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
 import { signInRoutes, type SignInLimit } from "./sign-in.ts";
@@ -27,7 +27,7 @@ export function partnerRouteTable(
 ): PartnerRoute[] {
   return [
     ...signInRoutes(services, passport, options.signInLimit),
-    ...homeRoutes(services),
+    ...progressRoutes(services),
     ...accountRoutes(services),
     ...accountsRoutes(services),
     ...auditRoutes(services),

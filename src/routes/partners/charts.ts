@@ -1,0 +1,23 @@
+// Geometry for the dashboard's bar charts (accessible SVG, the same numbers as a table beside it).
+import type { RagStatus } from "../../generated/prisma/client.ts";
+import { STATUS_TAGS } from "../../content/status.ts";
+
+export const BAR_HEIGHT = 28;
+const LABEL_WIDTH = 110;
+const BAR_SPACE = 240;
+
+export function barChart(counts: { status: RagStatus; count: number }[]) {
+  const max = Math.max(1, ...counts.map((c) => c.count));
+  return {
+    width: LABEL_WIDTH + BAR_SPACE + 40,
+    height: counts.length * BAR_HEIGHT,
+    labelWidth: LABEL_WIDTH,
+    bars: counts.map((c, i) => ({
+      label: STATUS_TAGS[c.status].text,
+      status: c.status.toLowerCase().replace("_", "-"),
+      count: c.count,
+      y: i * BAR_HEIGHT,
+      width: Math.round((c.count / max) * BAR_SPACE),
+    })),
+  };
+}

@@ -1,0 +1,121 @@
+// Where the plan stands, for everyone signed in: the dashboard, officers' "Your updates" task
+// list, and a plan's page with every commitment's and risk's four quarters.
+import { z } from "zod";
+import { STATUS_ORDER, STATUS_TAGS } from "../../content/status.ts";
+import { RagStatus } from "../../generated/prisma/enums.ts";
+import { notFound } from "../../services/errors.ts";
+import type { Services } from "../../services/index.ts";
+import { parseYearSlug, yearSlug } from "../../services/plan-year.ts";
+import { barChart } from "./charts.ts";
+import { get, type PartnerRoute } from "./route-table.ts";
+
+const CAN_DO = {
+  COORDINATOR: "You can run the plan, record any review, and manage agencies, accounts and the public directory.",
+  OFFICER: "You can record the quarterly reviews of the commitments and risks your agency leads.",
+  VIEWER: "You can read the plan and its progress.",
+} as const;
+
+const TASK_STATE = {
+  UPDATED: { text: "Updated", classes: "govuk-tag--green" },
+  NOT_STARTED: { text: "Not started", classes: "govuk-tag--grey" },
+  OVERDUE: { text: "Overdue", classes: "govuk-tag--red" },
+} as const;
+
+const planFilter = z.object({
+  agency: z.string().trim().max(20).catch(""),
+  status: z.enum(RagStatus).or(z.literal("")).catch(""),
+});
+
+export function progressRoutes(services: Services): PartnerRoute[] {
+  const takeFlash = (req: Parameters<PartnerRoute["handlers"][number]>[0]) => {
+    const flash = req.session.flash;
+    delete req.session.flash;
+    return flash;
+  };
+
+  return [
+    get("/", "signed-in", async (req, res) => {
+      const user = req.user!;
+      const dashboard = await services.progress.dashboard();
+      res.render("pages/partners/dashboard", {
+        area: "partners",
+        title: "Dashboard",
+        user,
+        canDo: CAN_DO[user.role],
+        flash: takeFlash(req),
+        dashboard,
+        charts: dashboard && {
+          commitments: barChart(dashboard.commitmentCounts),
+          risks: barChart(dashboard.riskCounts),
+        },
+        statusTags: STATUS_TAGS,
+        statusOrder: STATUS_ORDER,
+        planHref: dashboard && `/partners/plans/${yearSlug(dashboard.plan.startYear)}`,
+      });
+    }),
+
+    get("/updates", "editor", async (req, res) => {
+      const user = req.user!;
+      const updates = await services.progress.updates(user);
+      // One task list per objective, then one for the risks.
+      const groups = new Map<string, NonNullable<typeof updates>["tasks"]>();
+      for (const task of updates?.tasks ?? []) groups.set(task.group, [...(groups.get(task.group) ?? []), task]);
+      res.render("pages/partners/updates", {
+        area: "partners",
+        title: "Your updates",
+        user,
+        updates,
+        groups: [...groups.entries()].map(([name, tasks]) => ({ name, tasks })),
+        taskState: TASK_STATE,
+        statusTags: STATUS_TAGS,
+      });
+    }),
+
+    get("/plans/:year", "signed-in", async (req, res) => {
+      const startYear = parseYearSlug(String(req.params.year));
+      const plan = startYear === undefined ? undefined : await services.plans.planView(startYear);
+      if (!plan) throw notFound("plan");
+      const filter = planFilter.parse(req.query);
+      const agencies = await services.agencies.list();
+      const agency = agencies.find((a) => a.code === filter.agency);
+      const matches = (codes: string[], statuses: RagStatus[]) =>
+        (!agency || codes.length === 0 || codes.includes(agency.code)) &&
+        (!filter.status || statuses.includes(filter.status));
+      res.render("pages/partners/plan", {
+        area: "partners",
+        title: plan.title,
+        user: req.user,
+        plan,
+        filter,
+        agencyOptions: [
+          { value: "", text: "All agencies" },
+          ...agencies.map((a) => ({ value: a.code, text: a.name, selected: a.code === filter.agency })),
+        ],
+        statusOptions: [
+          { value: "", text: "Any status" },
+          ...STATUS_ORDER.map((s) => ({ value: s, text: STATUS_TAGS[s].text, selected: s === filter.status })),
+        ],
+        objectives: plan.objectives
+          .map((o) => ({
+            ...o,
+            commitments: o.commitments.filter((c) =>
+              matches(
+                c.allAgencies ? [] : c.leads.map((l) => l.code),
+                c.quarters.map((q) => q.status),
+              ),
+            ),
+          }))
+          .filter((o) => o.commitments.length > 0),
+        risks: plan.risks.filter((r) =>
+          matches(
+            r.owner ? [r.owner.code] : [],
+            r.quarters.map((q) => q.status),
+          ),
+        ),
+        filtered: Boolean(agency || filter.status),
+        statusTags: STATUS_TAGS,
+        slug: yearSlug(plan.startYear),
+      });
+    }),
+  ];
+}

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Express } from "express";
+import type { Database } from "../../src/db/database.ts";
+import { seed } from "../../src/db/seed.ts";
+import type { PrismaClient } from "../../src/generated/prisma/client.ts";
+import { planService } from "../../src/services/plans.ts";
+import { progressService, reportingQuarter } from "../../src/services/progress.ts";
+import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
+import { testApp } from "../helpers/app.ts";
+import { testDatabase } from "../helpers/database.ts";
+import { createLargePlan } from "../helpers/large-plan.ts";
+import { type Agent, createPartners, signIn, submit } from "../helpers/partners.ts";
+
+let db: Database;
+let app: Express;
+let partners: Awaited<ReturnType<typeof createPartners>>;
+let coordinator: Agent;
+
+beforeAll(async () => {
+  db = await testDatabase();
+  await seed(db.prisma, { production: true });
+  partners = await createPartners(db);
+  ({ app } = testApp(db));
+  coordinator = await signIn(app, partners.coordinator.email);
+});
+afterAll(async () => db.close());
+
+const quarters = (closed: boolean[]) =>
+  closed.map((c, i) => ({ quarter: (i + 1) as 1 | 2 | 3 | 4, months: "", deadline: null, closed: c }));
+
+describe("the quarter partners are updating", () => {
+  it.each([
+    ["2023-03-01", [false, false, false, false], 1],
+    ["2023-05-01", [false, false, false, false], 1],
+    ["2023-08-01", [false, false, false, false], 1],
+    ["2023-08-01", [true, false, false, false], 2],
+    ["2023-08-01", [true, true, false, false], 2],
+    ["2025-01-01", [true, true, true, true], 4],
+    ["2024-02-01", [true, false, true, false], 2],
+  ])("on %s with quarters closed %o is Q%i", (date, closed, expected) => {
+    expect(reportingQuarter({ startYear: 2023, quarters: quarters(closed) }, new Date(date))).toBe(expected);
+  });
+});
+
+async function review(path: string, status: string, commentary: string) {
+  const res = await submit(coordinator, path, { status, commentary, version: "0" });
+  expect(res.status, path).toBe(302);
+}
+
+describe("the dashboard", () => {
+  it("counts the quarter's statuses, shows what is left by agency, overdue items and what moved", async () => {
+    const plan = await db.prisma.plan.findUniqueOrThrow({
+      where: { startYear: 2023 },
+      include: {
+        objectives: { include: { commitments: { orderBy: { position: "asc" } } }, orderBy: { number: "asc" } },
+      },
+    });
+    const [first, second] = plan.objectives[0]!.commitments;
+    await review(`/partners/commitments/${first!.id}/reviews/1`, "AMBER", "Slow start");
+    await review(`/partners/commitments/${second!.id}/reviews/1`, "GREEN", "On track");
+
+    const q1 = await coordinator.get("/partners").expect(200);
+    expect(q1.text).toContain("quarter 1 (April to June 2023)");
+    expect(q1.text).toMatch(/Commitments by status this quarter: Not started 6, Red 0, Amber 1, Green 1, Complete 0/);
+    expect(q1.text).toContain("2 of 13 reviews updated this quarter");
+    expect(q1.text).toContain("11 updates are overdue this quarter.");
+    expect(q1.text).toMatch(/Still to update this quarter[\s\S]*<h3 class="govuk-heading-s">NSC<\/h3>/);
+    expect(await axeViolations(q1.text)).toEqual([]);
+    expect(await htmlErrors(q1.text)).toEqual([]);
+
+    // Close Q1: Q2 becomes the quarter being updated, and changes since Q1 show.
+    await db.prisma.planQuarter.update({
+      where: { planId_quarter: { planId: plan.id, quarter: 1 } },
+      data: { closedAt: new Date() },
+    });
+    await review(`/partners/commitments/${first!.id}/reviews/2`, "GREEN", "Chair appointed");
+    await review(`/partners/commitments/${second!.id}/reviews/2`, "RED", "Partner withdrew");
+    const q2 = await coordinator.get("/partners").expect(200);
+    expect(q2.text).toContain("quarter 2 (July to September 2023)");
+    expect(q2.text).toMatch(/Improved \(1\)[\s\S]*Amber to Green/);
+    expect(q2.text).toMatch(/Worsened \(1\)[\s\S]*Green to Red/);
+  });
+
+  it("is what every role sees first after signing in", async () => {
+    for (const who of [partners.viewer, partners.officer]) {
+      const agent = await signIn(app, who.email);
+      const res = await agent.get("/partners").expect(200);
+      expect(res.text).toContain("Dashboard");
+    }
+  });
+});
+
+describe("the partner plan page", () => {
+  it("shows every objective, commitment and risk with four quarters, filterable by agency and status", async () => {
+    const all = await coordinator.get("/partners/plans/2023-24").expect(200);
+    expect(all.text).toContain("Develop use of Restorative Justice for dealing with Hate Crimes");
+    expect(all.text).toContain("Lack of uptake of support services");
+    expect((all.text.match(/\/reviews\/4"/g) ?? []).length).toBe(13);
+    expect(await axeViolations(all.text)).toEqual([]);
+    expect(await htmlErrors(all.text)).toEqual([]);
+
+    const police = await coordinator.get("/partners/plans/2023-24?agency=Police").expect(200);
+    expect(police.text).toContain("Develop use of Restorative Justice");
+    expect(police.text).toContain("Develop a communications strategy"); // led by all agencies
+    expect(police.text).not.toContain("Implement a new dedicated Community Tension monitoring process"); // NSC only
+
+    const red = await coordinator.get("/partners/plans/2023-24?status=RED").expect(200);
+    expect((red.text.match(/\/reviews\/1"/g) ?? []).length).toBe(1);
+  });
+
+  it.each([
+    "/partners/plans/2099-00",
+    "/partners/plans/2023-25",
+    "/partners/plans/nonsense",
+    `/partners/plans/${"9".repeat(5000)}`,
+  ])("answers 404 for %s", async (path) => {
+    expect((await coordinator.get(path)).status).toBe(404);
+  });
+
+  it("ignores filter values it does not know, and repeated ones", async () => {
+    const res = await coordinator.get(`/partners/plans/2023-24?agency=${"x".repeat(3000)}&status=PURPLE&status=RED`);
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("database work", () => {
+  it("is the same number of queries for the dashboard, updates and plan page whatever the plan's size", async () => {
+    let operations = 0;
+    const counting = db.prisma.$extends({
+      query: {
+        async $allOperations({ args, query }) {
+          operations += 1;
+          return query(args);
+        },
+      },
+    }) as unknown as PrismaClient;
+    const plans = planService(counting);
+    const progress = progressService(counting, plans);
+    const user = {
+      id: partners.officer.id,
+      email: "",
+      name: "",
+      role: "OFFICER" as const,
+      agencyId: null,
+      agencyCode: "NSC",
+      twoFactorEnabled: false,
+    };
+    // The current plan is the latest one up to this year: first a small plan, then a large one.
+    const measure = async (startYear: number) => {
+      const counts: number[] = [];
+      for (const work of [() => progress.dashboard(), () => progress.updates(user), () => plans.planView(startYear)]) {
+        operations = 0;
+        await work();
+        counts.push(operations);
+      }
+      return counts;
+    };
+    await createLargePlan(db, 2024, { objectives: 1, commitmentsEach: 2, risks: 1 });
+    const small = await measure(2024);
+    const smallCommitments = (await progress.dashboard())!.totals.commitments;
+    await createLargePlan(db, 2025, { objectives: 6, commitmentsEach: 10, risks: 20 });
+    const large = await measure(2025);
+    expect((await progress.dashboard())!.totals.commitments).toBe(60);
+    expect(smallCommitments).toBe(2);
+    expect(large).toEqual(small);
+    expect(Math.max(...small)).toBeLessThanOrEqual(10);
+  });
+});
