@@ -26,6 +26,23 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
+/** Ids of the first purpose, achievement, objective, commitment and risk of the seeded 2023/24 plan. */
+const seededPlan: Record<string, string> = {};
+beforeAll(async () => {
+  const where = { plan: { startYear: 2023 } };
+  const first = { orderBy: { id: "asc" as const }, select: { id: true } };
+  const ids = await Promise.all([
+    db.prisma.purpose.findFirstOrThrow({ where, ...first }),
+    db.prisma.achievement.findFirstOrThrow({ where, ...first }),
+    db.prisma.objective.findFirstOrThrow({ where, ...first }),
+    db.prisma.commitment.findFirstOrThrow({ where: { objective: where }, ...first }),
+    db.prisma.risk.findFirstOrThrow({ where, ...first }),
+  ]);
+  ["purposeId", "achievementId", "objectiveId", "commitmentId", "riskId"].forEach((name, i) => {
+    seededPlan[name] = String(ids[i]!.id);
+  });
+});
+
 const options = () => ({ sessionSecret: built.config.sessionSecret, signInLimit: built.config.signInLimit });
 const table = () => partnerRouteTable(built.services, createPassport(built.services), options());
 
@@ -51,6 +68,12 @@ function concretePath(path: string) {
   return `/partners${path}`
     .replace(/\/$/, "")
     .replace(":id", String(partners.spare.id))
+    .replace(":agencyId", String(partners.coordinator.agencyId)) // NSC: has accounts, so it cannot be deleted
+    .replace(":centreId", "1") // the first seeded reporting centre
+    .replace(":serviceId", "1") // the first seeded support service
+    .replace(":year", "2023-24") // the seeded plan; its items below (plan administration)
+    .replace(/:(purposeId|achievementId|objectiveId|commitmentId|riskId)/g, (_m, name: string) => seededPlan[name]!)
+    .replace(":quarter", "1")
     .replace(":token", "no-such-token");
 }
 

@@ -7,7 +7,9 @@ import { partnerSession } from "../../middleware/session.ts";
 import type { Services } from "../../services/index.ts";
 import { accountRoutes } from "./account.ts";
 import { accountsRoutes } from "./accounts.ts";
+import { agenciesRoutes } from "./agencies.ts";
 import { auditRoutes } from "./audit.ts";
+import { directoryRoutes } from "./directory.ts";
 import { partnerNavigation } from "./navigation.ts";
 import { progressRoutes } from "./progress.ts";
 import { reviewRoutes } from "./reviews.ts";
@@ -31,6 +33,8 @@ export function partnerRouteTable(
     ...accountRoutes(services),
     ...accountsRoutes(services),
     ...auditRoutes(services),
+    ...agenciesRoutes(services),
+    ...directoryRoutes(services),
     ...reviewRoutes(services),
   ];
 }
