@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import type { PrismaClient, Role } from "../generated/prisma/client.ts";
+import { agenciesOffered } from "./agencies.ts";
 import type { Actor, AuditService, Db } from "./audit.ts";
 import { FieldError, ServiceError, forbidden, notFound } from "./errors.ts";
 import { passwordProblem } from "./password-policy.ts";
@@ -148,7 +149,10 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
       throw new FieldError("email", "An account with this email address already exists");
     if (input.role === "OFFICER" && input.agencyId === null)
       throw new FieldError("agencyId", "Select the officer's agency");
-    if (input.agencyId !== null && !(await prisma.agency.findUnique({ where: { id: input.agencyId } }))) {
+    // Only active agencies may be chosen, apart from the one the account already has.
+    const current =
+      existingId === undefined ? null : (await prisma.user.findUnique({ where: { id: existingId } }))?.agencyId;
+    if (input.agencyId !== null && !(await agenciesOffered(prisma, [input.agencyId], [current]))) {
       throw new FieldError("agencyId", "Select an agency from the list");
     }
   }

@@ -247,3 +247,30 @@ describe("the audit trail", () => {
     expect((await db.prisma.auditEvent.findUniqueOrThrow({ where: { id: event.id } })).action).toBe(event.action);
   });
 });
+
+describe("inactive agencies", () => {
+  it("are not offered or accepted for a new account, but an account keeps its own", async () => {
+    const sari = await db.prisma.agency.update({ where: { code: "SARI" }, data: { active: false } });
+    try {
+      const form = await coordinator.get("/partners/accounts/new").expect(200);
+      expect(form.text).not.toContain(`value="${sari.id}"`);
+      const res = await createAccount({ email: "sari.new@partners.test", agencyId: String(sari.id) });
+      expect(res.status).toBe(400);
+      expect(res.text).toContain("Select an agency from the list");
+      const kept = await db.prisma.user.create({
+        data: { email: "sari.old@partners.test", name: "Sari Old", role: "OFFICER", agencyId: sari.id },
+      });
+      const edit = await coordinator.get(`/partners/accounts/${kept.id}`).expect(200);
+      expect(edit.text).toContain(`value="${sari.id}" selected`);
+      const saved = await submit(coordinator, `/partners/accounts/${kept.id}`, {
+        name: "Sari Old",
+        email: kept.email,
+        role: "OFFICER",
+        agencyId: String(sari.id),
+      });
+      expect(saved.status).toBe(302);
+    } finally {
+      await db.prisma.agency.update({ where: { code: "SARI" }, data: { active: true } });
+    }
+  });
+});

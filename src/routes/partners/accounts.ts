@@ -37,12 +37,19 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
 
   async function renderForm(
     res: Response,
-    model: { title: string; action: string; values: FormValues; errors?: FormErrors; status?: number },
+    model: {
+      title: string;
+      action: string;
+      values: FormValues;
+      errors?: FormErrors;
+      status?: number;
+      keepAgencyId?: number | null;
+    },
   ) {
     res.status(model.status ?? 200).render("pages/partners/accounts/form", {
       area: "partners",
       user: res.locals.user,
-      agencies: await services.agencies.list(),
+      agencies: await services.agencies.offered([model.keepAgencyId]),
       roles: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })),
       ...model,
     });
@@ -102,6 +109,7 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
       renderForm(res, {
         title: `Change ${account.name}`,
         action: `/partners/accounts/${account.id}`,
+        keepAgencyId: account.agencyId,
         values: {
           name: account.name,
           email: account.email,
@@ -114,7 +122,11 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
     post("/accounts/:id", "coordinator", async (req, res) => {
       const id = accountId(req.params.id);
       const account = await services.accounts.get(id);
-      const model = { title: `Change ${account.name}`, action: `/partners/accounts/${id}` };
+      const model = {
+        title: `Change ${account.name}`,
+        action: `/partners/accounts/${id}`,
+        keepAgencyId: account.agencyId,
+      };
       const form = parseForm(accountForm, req.body);
       if (!form.ok) return renderForm(res, { ...model, values: form.values, errors: form.errors, status: 400 });
       try {
