@@ -9,6 +9,7 @@ import { auditService } from "./audit.ts";
 import { directoryService } from "./directory.ts";
 import { healthService } from "./health.ts";
 import { smtpMailer } from "./mailer.ts";
+import { planAdminService } from "./plan-admin.ts";
 import { planService } from "./plans.ts";
 import { progressService } from "./progress.ts";
 import { reviewService } from "./reviews.ts";
@@ -33,6 +34,7 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
     accounts,
     agencies: agencyService(db.prisma, audit),
     reviews: reviewService(db.prisma, audit),
+    planAdmin: planAdminService(db.prisma, audit, plans),
     twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),
     sessionStore: new PrismaSessionStore(db.prisma),
   };

@@ -11,6 +11,7 @@ import { agenciesRoutes } from "./agencies.ts";
 import { auditRoutes } from "./audit.ts";
 import { directoryRoutes } from "./directory.ts";
 import { partnerNavigation } from "./navigation.ts";
+import { planAdminRoutes } from "./plan-admin.ts";
 import { progressRoutes } from "./progress.ts";
 import { reviewRoutes } from "./reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
@@ -36,6 +37,7 @@ export function partnerRouteTable(
     ...agenciesRoutes(services),
     ...directoryRoutes(services),
     ...reviewRoutes(services),
+    ...planAdminRoutes(services),
   ];
 }
 

@@ -4,6 +4,7 @@ import type { RequestHandler } from "express";
 const LINKS = [
   { href: "/partners", text: "Dashboard", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/updates", text: "Your updates", roles: ["COORDINATOR", "OFFICER"] },
+  { href: "/partners/plans", text: "Plans", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/agencies", text: "Agencies", roles: ["COORDINATOR"] },
   { href: "/partners/directory", text: "Directory", roles: ["COORDINATOR"] },
   { href: "/partners/accounts", text: "Accounts", roles: ["COORDINATOR"] },
