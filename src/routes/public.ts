@@ -10,6 +10,7 @@ import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
 import type { Services } from "../services/index.ts";
 import { parseYearSlug } from "../services/plan-year.ts";
+import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan-documents.ts";
 
 /** Browsers and a CDN may reuse a public page for 5 minutes, then check it with its ETag. */
 export const PUBLIC_CACHE_CONTROL = "public, max-age=300";
@@ -282,6 +283,33 @@ export function publicRoutes(services: Services): Router {
   router.get("/plan/:year", async (req, res, next) => {
     const year = planYear.safeParse(req.params.year);
     await showPlan(req, res, next, year.success ? year.data : undefined);
+  });
+
+  // A published plan as a document: its print view (and the footer words for each printed page)
+  // and its PDF. Drafts are for partners only (src/routes/partners/plan-documents.ts).
+  const publishedDocument = async (req: Request) => {
+    const year = planYear.safeParse(req.params.year);
+    return year.success ? services.planDocuments.document(year.data, { publishedOnly: true }) : undefined;
+  };
+  router.get("/plan/:year/print", async (req, res, next) => {
+    const doc = await publishedDocument(req);
+    if (!doc) return next();
+    const back = { href: `/plan/${doc.slug}`, text: "Back to the plan" };
+    const downloads = [{ href: `/plan/${doc.slug}/plan.pdf`, text: "Download as PDF" }];
+    const links = { back, downloads, stylesheet: `/plan/${doc.slug}/print.css`, exitPage: contacts.exitPage };
+    await sendPage(req, res, PRINT_VIEW, printViewModel(doc, links));
+  });
+  router.get("/plan/:year/print.css", async (req, res, next) => {
+    const doc = await publishedDocument(req);
+    if (!doc) return next();
+    res.set("Cache-Control", PUBLIC_CACHE_CONTROL);
+    sendPrintStylesheet(res, doc);
+  });
+  router.get("/plan/:year/plan.pdf", async (req, res, next) => {
+    const doc = await publishedDocument(req);
+    if (!doc) return next();
+    res.set("Cache-Control", PUBLIC_CACHE_CONTROL);
+    await sendPdf(res, doc);
   });
 
   router.get(

@@ -10,6 +10,7 @@ import { directoryService } from "./directory.ts";
 import { healthService } from "./health.ts";
 import { smtpMailer } from "./mailer.ts";
 import { planAdminService } from "./plan-admin.ts";
+import { planDocumentService } from "./plan-document.ts";
 import { planService } from "./plans.ts";
 import { progressService } from "./progress.ts";
 import { reviewService } from "./reviews.ts";
@@ -35,6 +36,7 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
     agencies: agencyService(db.prisma, audit),
     reviews: reviewService(db.prisma, audit),
     planAdmin: planAdminService(db.prisma, audit, plans),
+    planDocuments: planDocumentService(plans),
     twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),
     sessionStore: new PrismaSessionStore(db.prisma),
   };

@@ -12,6 +12,7 @@ import { auditRoutes } from "./audit.ts";
 import { directoryRoutes } from "./directory.ts";
 import { partnerNavigation } from "./navigation.ts";
 import { planAdminRoutes } from "./plan-admin.ts";
+import { planDocumentRoutes } from "./plan-documents.ts";
 import { progressRoutes } from "./progress.ts";
 import { reviewRoutes } from "./reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
@@ -38,6 +39,7 @@ export function partnerRouteTable(
     ...directoryRoutes(services),
     ...reviewRoutes(services),
     ...planAdminRoutes(services),
+    ...planDocumentRoutes(services),
   ];
 }
 

@@ -1,0 +1,86 @@
+// The plan's quarterly reviews as CSV: one row per commitment or risk per quarter, UTF-8 with a
+// byte order mark (so Excel reads the accents right), every cell that a spreadsheet would take
+// for a formula (=, +, -, @, tab, carriage return) neutralised with a leading single quote.
+import { stringify } from "csv-stringify/sync";
+import { DRAFT_MARK, type DocumentQuarter, type PlanDocument } from "../plan-document.ts";
+
+export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
+
+export const CSV_COLUMNS = [
+  "Plan",
+  "Plan status",
+  "Type",
+  "Objective",
+  "Number",
+  "Text",
+  "How we will tackle it",
+  "Lead agencies",
+  "Quarter",
+  "Status",
+  "Commentary",
+  "Updated by",
+  "Updated at (UK time)",
+] as const;
+
+const UK_TIME = new Intl.DateTimeFormat("sv-SE", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZone: "Europe/London",
+});
+
+/** "2023-10-03 10:15": a form spreadsheets read as a date and time. */
+function ukTime(date: Date | null): string {
+  return date ? UK_TIME.format(date) : "";
+}
+
+export function renderCsv(doc: PlanDocument): Buffer {
+  const planStatus = doc.draft ? DRAFT_MARK : doc.statusText;
+  const rows: string[][] = [];
+  const quarterRows = (
+    type: string,
+    objective: string,
+    number: string,
+    text: string,
+    mitigation: string,
+    leads: string,
+    quarters: DocumentQuarter[],
+  ) => {
+    for (const q of quarters) {
+      rows.push([
+        doc.title,
+        planStatus,
+        type,
+        objective,
+        number,
+        text,
+        mitigation,
+        leads,
+        q.label,
+        q.statusText,
+        q.commentary,
+        q.updatedBy ?? "",
+        ukTime(q.updatedAt),
+      ]);
+    }
+  };
+  for (const objective of doc.objectives) {
+    for (const c of objective.commitments) {
+      quarterRows("Commitment", objective.heading, c.number, c.text, "", c.leadLabel, c.quarters);
+    }
+  }
+  for (const r of doc.risks) {
+    quarterRows("Risk", "", String(r.number), r.description, r.mitigation, r.ownerLabel, r.quarters);
+  }
+  const csv = stringify(rows, {
+    bom: true,
+    header: true,
+    columns: [...CSV_COLUMNS],
+    escape_formulas: true,
+    record_delimiter: "windows",
+    quoted_string: true,
+  });
+  return Buffer.from(csv, "utf8");
+}

@@ -1,0 +1,241 @@
+// The plan document as a PDF, made on the server by pdfmake (no browser): A4, the tables on
+// landscape pages with their header rows repeated and rows never split, statuses in words on
+// their tag colour, a footer "Hate Crime Plan 2023/24 — page N of M", the title in the file's
+// metadata (shown as the window title), bookmarks for the headings, and selectable text in
+// Roboto, the font pdfmake ships. A draft says DRAFT in its title, a banner, each page's footer
+// and a watermark.
+//
+// Roboto covers Latin, Greek and Cyrillic; text in other scripts (Arabic, Chinese...) has no
+// glyphs in it and is not drawn: the Word and CSV files and the print view keep it.
+import { createRequire } from "node:module";
+import path from "node:path";
+import pdfmake from "pdfmake";
+import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interfaces.js";
+import type { RagStatus } from "../../generated/prisma/client.ts";
+import {
+  DRAFT_MARK,
+  type DocumentQuarter,
+  type LatestCommentary,
+  type PlanDocument,
+  documentDate,
+} from "../plan-document.ts";
+import { STATUS_COLOURS } from "./status-colours.ts";
+
+export const PDF_CONTENT_TYPE = "application/pdf";
+
+const FONT_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve("pdfmake/package.json")),
+  "fonts",
+  "Roboto",
+);
+
+// pdfmake is one shared instance: the fonts and access policies are set once, here. It may read
+// only its own font files, and fetch nothing from the network.
+pdfmake.setFonts({
+  Roboto: {
+    normal: path.join(FONT_DIR, "Roboto-Regular.ttf"),
+    bold: path.join(FONT_DIR, "Roboto-Medium.ttf"),
+    italics: path.join(FONT_DIR, "Roboto-Italic.ttf"),
+    bolditalics: path.join(FONT_DIR, "Roboto-MediumItalic.ttf"),
+  },
+});
+pdfmake.setUrlAccessPolicy(() => false);
+pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONT_DIR + path.sep));
+
+const BRAND = "#1D4F6E";
+const BORDER = "#B1B4B6";
+
+function statusCell(status: RagStatus, text: string): TableCell {
+  const colour = STATUS_COLOURS[status];
+  return { text, bold: true, color: `#${colour.text}`, fillColor: `#${colour.fill}` };
+}
+
+function quarterCells(quarters: DocumentQuarter[]): TableCell[] {
+  return quarters.map((q) => statusCell(q.status, q.statusText));
+}
+
+function commentaryCell(latest: LatestCommentary | null): TableCell {
+  if (!latest) return { text: "None yet", color: "#505A5F" };
+  const by = [latest.updatedBy, latest.updatedAt && documentDate(latest.updatedAt)].filter(Boolean).join(", ");
+  return {
+    stack: [
+      { text: latest.text },
+      { text: `${latest.label}${by ? ` – ${by}` : ""}`, fontSize: 8, color: "#505A5F", margin: [0, 2, 0, 0] },
+    ],
+  };
+}
+
+function headerRow(cells: string[]): TableCell[] {
+  return cells.map((text) => ({ text, style: "tableHeader" }));
+}
+
+const tableLayout = {
+  hLineColor: () => BORDER,
+  vLineColor: () => BORDER,
+  hLineWidth: () => 0.5,
+  vLineWidth: () => 0.5,
+  paddingLeft: () => 4,
+  paddingRight: () => 4,
+  paddingTop: () => 3,
+  paddingBottom: () => 3,
+};
+
+function heading(text: string, level: 1 | 2 | 3, extra: Partial<Content & object> = {}): Content {
+  return { text, style: `h${level}`, headlineLevel: level, outline: true, ...extra } as Content;
+}
+
+export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
+  const commentary = doc.includeCommentary;
+  const quarterHeadings = doc.quarters.map((q) => q.heading);
+
+  const risksTable: Content = {
+    table: {
+      headerRows: 1,
+      dontBreakRows: true,
+      widths: commentary ? ["*", 44, "*", 70, 48, 48, 48, 48, "*"] : ["*", 44, "*", 80, 52, 52, 52, 52],
+      body: [
+        headerRow([
+          "Challenge or risk",
+          "RAG",
+          "How we will tackle it",
+          "Who leads it",
+          ...quarterHeadings,
+          ...(commentary ? ["Latest commentary"] : []),
+        ]),
+        ...doc.risks.map((r): TableCell[] => [
+          { text: r.description },
+          statusCell(r.rating, r.ratingText),
+          { text: r.mitigation },
+          { text: r.ownerLabel },
+          ...quarterCells(r.quarters),
+          ...(commentary ? [commentaryCell(r.latestCommentary)] : []),
+        ]),
+      ],
+    },
+    layout: tableLayout,
+    margin: [0, 4, 0, 12],
+  };
+
+  const objectives: Content[] = doc.objectives.flatMap((o): Content[] => [
+    heading(o.heading, 3),
+    {
+      table: {
+        headerRows: 1,
+        dontBreakRows: true,
+        widths: commentary ? ["*", 90, 52, 52, 52, 52, "*"] : ["*", 110, 60, 60, 60, 60],
+        body: [
+          headerRow(["Commitment", "Lead agency", ...quarterHeadings, ...(commentary ? ["Latest commentary"] : [])]),
+          ...o.commitments.map((c): TableCell[] => [
+            { text: c.text },
+            { text: c.leadLabel },
+            ...quarterCells(c.quarters),
+            ...(commentary ? [commentaryCell(c.latestCommentary)] : []),
+          ]),
+        ],
+      },
+      layout: tableLayout,
+      margin: [0, 4, 0, 12],
+    },
+  ]);
+
+  const content: Content[] = [
+    heading(doc.heading, 1),
+    ...(doc.strapline ? [{ text: doc.strapline, style: "strapline" } as Content] : []),
+    ...(doc.draft
+      ? [
+          {
+            table: {
+              widths: ["*"],
+              body: [
+                [
+                  {
+                    text: `${DRAFT_MARK}: this plan has not been published and may change.`,
+                    bold: true,
+                    color: "#FFFFFF",
+                    fillColor: "#651B1B",
+                    margin: [6, 4, 6, 4],
+                  },
+                ],
+              ],
+            },
+            layout: "noBorders",
+            margin: [0, 0, 0, 8],
+          } as Content,
+        ]
+      : []),
+    {
+      text: `Status: ${doc.statusText}. Generated on ${doc.generatedText}. This plan covers ${doc.period}.`,
+      style: "meta",
+    },
+    heading("About us", 2),
+    heading("Our vision", 3),
+    { text: doc.vision, style: "vision" },
+    heading("What we do", 3),
+    ...(doc.introduction ? [{ text: doc.introduction, style: "body" } as Content] : []),
+    ...(doc.purposes.length
+      ? [
+          { text: "The purpose of RHINS is to:", style: "body" } as Content,
+          { ul: doc.purposes, style: "body" } as Content,
+        ]
+      : []),
+    heading(doc.achievementsHeading, 2),
+    ...(doc.achievements.length
+      ? doc.achievements.map((a): Content => ({
+          text: [{ text: `${a.title} – `, bold: true }, a.description],
+          style: "body",
+        }))
+      : [{ text: "None recorded.", style: "body" } as Content]),
+    heading(doc.risksHeading, 2, { pageBreak: "before", pageOrientation: "landscape" }),
+    doc.risks.length ? risksTable : { text: "There are no risks in this plan.", style: "body" },
+    heading(doc.commitmentsHeading, 2),
+    ...(objectives.length ? objectives : [{ text: "There are no commitments in this plan yet.", style: "body" }]),
+  ];
+
+  return {
+    info: {
+      title: doc.heading,
+      author: "RHINS (Responding to Hate Incidents in North Somerset)",
+      subject: `The RHINS partnership's ${doc.title}${doc.draft ? ` (${DRAFT_MARK})` : ""}`,
+      keywords: "hate crime, North Somerset, RHINS, plan",
+      creator: "RHINS portal",
+    },
+    version: "1.7",
+    // Not marked as a tagged PDF: pdfmake lays out text but writes no structure tree, and a PDF
+    // that says it is tagged with an empty tree reads as empty in some screen readers, which
+    // otherwise read the text in order. The title and language are set for them.
+    tagged: false,
+    displayTitle: true,
+    language: "en-GB",
+    pageSize: "A4",
+    pageOrientation: "portrait",
+    pageMargins: [40, 40, 40, 48],
+    watermark: doc.draft ? { text: DRAFT_MARK, color: "#B1B4B6", opacity: 0.25, bold: true } : undefined,
+    footer: (currentPage: number, pageCount: number) => ({
+      text: `${doc.footerText} — page ${currentPage} of ${pageCount}`,
+      alignment: "center",
+      fontSize: 9,
+      color: "#505A5F",
+      margin: [40, 16, 40, 0],
+    }),
+    // A heading is never left alone at the bottom of a page.
+    pageBreakBefore: (node, following) =>
+      Boolean(node.headlineLevel) && node.pageBreak !== "before" && following.getFollowingNodesOnPage().length === 0,
+    content,
+    defaultStyle: { font: "Roboto", fontSize: 9, lineHeight: 1.2 },
+    styles: {
+      h1: { fontSize: 22, bold: true, color: BRAND, margin: [0, 0, 0, 6] },
+      h2: { fontSize: 16, bold: true, color: BRAND, margin: [0, 14, 0, 6] },
+      h3: { fontSize: 12, bold: true, margin: [0, 10, 0, 4] },
+      strapline: { fontSize: 14, margin: [0, 0, 0, 10] },
+      meta: { fontSize: 9, color: "#505A5F", margin: [0, 0, 0, 6] },
+      body: { fontSize: 10, margin: [0, 0, 0, 6] },
+      vision: { fontSize: 11, italics: true, margin: [0, 0, 0, 6] },
+      tableHeader: { bold: true, fillColor: "#F3F2F1" },
+    },
+  };
+}
+
+/** The PDF file's bytes. */
+export async function renderPdf(doc: PlanDocument): Promise<Buffer> {
+  return pdfmake.createPdf(pdfDefinition(doc)).getBuffer();
+}

@@ -1,0 +1,12 @@
+// The review statuses' colours in the PDF and Word files: the GOV.UK Frontend tag colours the
+// web pages use, so a status looks the same in every format. Colour is only ever the second cue:
+// every format writes the status in words.
+import type { RagStatus } from "../../generated/prisma/client.ts";
+
+export const STATUS_COLOURS: Record<RagStatus, { text: string; fill: string }> = {
+  NOT_STARTED: { text: "0B0C0C", fill: "CECECE" },
+  RED: { text: "651B1B", fill: "F4D7D7" },
+  AMBER: { text: "7A3C1C", fill: "FFEE80" },
+  GREEN: { text: "083D29", fill: "CFE4DC" },
+  COMPLETE: { text: "0F385C", fill: "D2E2F1" },
+};

@@ -1,0 +1,246 @@
+// The annual Hate Crime Plan as a document: one plain data structure, built from the plan read
+// model (plans.planView), that every format renders and nothing else (the print view, PDF, Word
+// and CSV in src/services/exports), so the formats cannot disagree.
+import { STATUS_TAGS } from "../content/status.ts";
+import type { PlanStatus, RagStatus } from "../generated/prisma/client.ts";
+import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
+import type { PlanView, QuarterStatus, planService } from "./plans.ts";
+
+export type DocumentStatus = "draft" | "published" | "archived";
+
+/** One quarter's review of a commitment or risk, as the document shows it. */
+export interface DocumentQuarter {
+  quarter: Quarter;
+  /** "Q1" */
+  label: string;
+  status: RagStatus;
+  /** The status in words: "Not started", "Red", "Amber", "Green", "Complete". */
+  statusText: string;
+  commentary: string;
+  /** "Sam Jones (NSC)"; null before the first review. */
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+/** The most recent quarter's commentary, for the optional commentary column. */
+export interface LatestCommentary {
+  quarter: Quarter;
+  label: string;
+  text: string;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export interface DocumentCommitment {
+  /** "1.2": objective number, then the commitment's place under it. */
+  number: string;
+  text: string;
+  allAgencies: boolean;
+  /** Lead agencies' short names as the plan writes them ("NSC", "Police"); empty when all agencies lead. */
+  leadCodes: string[];
+  /** "All agencies", or the lead agencies' names: "Avon and Somerset Police and SARI". */
+  leadLabel: string;
+  quarters: DocumentQuarter[];
+  latestCommentary: LatestCommentary | null;
+}
+
+export interface DocumentObjective {
+  number: number;
+  title: string;
+  /** "Objective 1 - To ensure an effective response ...", as the plan writes it. */
+  heading: string;
+  commitments: DocumentCommitment[];
+}
+
+export interface DocumentRisk {
+  number: number;
+  description: string;
+  /** The RAG rating given when the plan was written. */
+  rating: RagStatus;
+  ratingText: string;
+  /** How the partnership will tackle it. */
+  mitigation: string;
+  /** Short name of the owning agency; null when the whole partnership owns it. */
+  ownerCode: string | null;
+  ownerLabel: string;
+  quarters: DocumentQuarter[];
+  latestCommentary: LatestCommentary | null;
+}
+
+export interface PlanDocument {
+  startYear: number;
+  /** "2023-24" */
+  slug: string;
+  /** "2023/24" */
+  yearLabel: string;
+  /** "Hate Crime Plan 2023/24" */
+  title: string;
+  /** The title as the document shows it: "DRAFT – Hate Crime Plan 2023/24" for a draft. */
+  heading: string;
+  status: DocumentStatus;
+  draft: boolean;
+  /** "Draft", "Published" or "Archived". */
+  statusText: string;
+  /** "April 2023 to March 2024" */
+  period: string;
+  strapline: string;
+  vision: string;
+  /** "What we do" */
+  introduction: string;
+  purposes: string[];
+  achievementsHeading: string;
+  achievements: { title: string; description: string }[];
+  risksHeading: string;
+  risks: DocumentRisk[];
+  commitmentsHeading: string;
+  objectives: DocumentObjective[];
+  /** The review quarters, for column headings: "Q1 review" and "April to June 2023". */
+  quarters: { quarter: Quarter; label: string; heading: string; months: string }[];
+  /** Whether the formats show each item's latest commentary. */
+  includeCommentary: boolean;
+  generatedAt: Date;
+  /** "25 November 2026" */
+  generatedText: string;
+  /** What each printed page's footer starts with: "DRAFT – Hate Crime Plan 2023/24". */
+  footerText: string;
+  /** File name without extension: "rhins-hate-crime-plan-2023-24", with "-draft" for a draft. */
+  fileBase: string;
+}
+
+export interface PlanDocumentOptions {
+  /** Only a published plan (the public site); partners see drafts too. */
+  publishedOnly?: boolean;
+  /** Show each commitment's and risk's latest commentary. */
+  includeCommentary?: boolean;
+}
+
+export const DRAFT_MARK = "DRAFT";
+
+const STATUS_TEXT: Record<PlanStatus, { status: DocumentStatus; text: string }> = {
+  DRAFT: { status: "draft", text: "Draft" },
+  PUBLISHED: { status: "published", text: "Published" },
+  ARCHIVED: { status: "archived", text: "Archived" },
+};
+
+const DAY = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+
+/** "25 November 2026", in the partnership's time zone. */
+export function documentDate(date: Date): string {
+  return DAY.format(date);
+}
+
+function documentQuarter(q: QuarterStatus): DocumentQuarter {
+  return {
+    quarter: q.quarter,
+    label: `Q${q.quarter}`,
+    status: q.status,
+    statusText: STATUS_TAGS[q.status].text,
+    commentary: q.commentary,
+    updatedBy: q.updatedBy ? (q.updatedByAgency ? `${q.updatedBy} (${q.updatedByAgency})` : q.updatedBy) : null,
+    updatedAt: q.updatedAt,
+  };
+}
+
+function latestCommentary(quarters: DocumentQuarter[]): LatestCommentary | null {
+  const latest = [...quarters].reverse().find((q) => q.commentary.trim() !== "");
+  return latest
+    ? {
+        quarter: latest.quarter,
+        label: latest.label,
+        text: latest.commentary,
+        updatedBy: latest.updatedBy,
+        updatedAt: latest.updatedAt,
+      }
+    : null;
+}
+
+/** The document model of one plan: plain data, the same for every format. */
+export function planDocument(
+  plan: PlanView,
+  options: { includeCommentary?: boolean; generatedAt?: Date } = {},
+): PlanDocument {
+  const { status, text: statusText } = STATUS_TEXT[plan.status];
+  const draft = status === "draft";
+  const heading = draft ? `${DRAFT_MARK} – ${plan.title}` : plan.title;
+  const generatedAt = options.generatedAt ?? new Date();
+  const label = yearLabel(plan.startYear);
+  return {
+    startYear: plan.startYear,
+    slug: plan.slug,
+    yearLabel: label,
+    title: plan.title,
+    heading,
+    status,
+    draft,
+    statusText,
+    period: plan.period,
+    strapline: plan.strapline,
+    vision: plan.vision,
+    introduction: plan.introduction,
+    purposes: plan.purposes,
+    achievementsHeading: `Our achievements in ${yearLabel(plan.startYear - 1)}`,
+    achievements: plan.achievements.map((a) => ({ title: a.title, description: a.description })),
+    risksHeading: `Our challenges and risks for ${label}`,
+    risks: plan.risks.map((r, i) => {
+      const quarters = r.quarters.map(documentQuarter);
+      return {
+        number: i + 1,
+        description: r.description,
+        rating: r.rating,
+        ratingText: STATUS_TAGS[r.rating].text,
+        mitigation: r.mitigation,
+        ownerCode: r.owner?.code ?? null,
+        ownerLabel: r.ownerLabel,
+        quarters,
+        latestCommentary: latestCommentary(quarters),
+      };
+    }),
+    commitmentsHeading: `Our commitments for ${label}`,
+    objectives: plan.objectives.map((o) => ({
+      number: o.number,
+      title: o.title,
+      heading: `Objective ${o.number} - ${o.title}`,
+      commitments: o.commitments.map((c) => {
+        const quarters = c.quarters.map(documentQuarter);
+        return {
+          number: c.number,
+          text: c.text,
+          allAgencies: c.allAgencies,
+          leadCodes: c.leads.map((l) => l.code),
+          leadLabel: c.leadLabel,
+          quarters,
+          latestCommentary: latestCommentary(quarters),
+        };
+      }),
+    })),
+    quarters: QUARTERS.map((quarter, i) => ({
+      quarter,
+      label: `Q${quarter}`,
+      heading: `Q${quarter} review`,
+      months: plan.quarters[i]?.months ?? "",
+    })),
+    includeCommentary: options.includeCommentary ?? false,
+    generatedAt,
+    generatedText: documentDate(generatedAt),
+    footerText: heading,
+    fileBase: `rhins-hate-crime-plan-${plan.slug}${draft ? "-draft" : ""}`,
+  };
+}
+
+export function planDocumentService(
+  plans: Pick<ReturnType<typeof planService>, "planView">,
+  now: () => Date = () => new Date(),
+) {
+  return {
+    /** One year's plan as a document; undefined when there is no such plan (or it is not published, if asked). */
+    async document(startYear: number, options: PlanDocumentOptions = {}): Promise<PlanDocument | undefined> {
+      const plan = await plans.planView(startYear, { publishedOnly: options.publishedOnly });
+      return plan && planDocument(plan, { includeCommentary: options.includeCommentary, generatedAt: now() });
+    },
+  };
+}

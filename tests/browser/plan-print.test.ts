@@ -1,0 +1,345 @@
+// The plan as a document in the browser and on paper (issue 6): Chromium prints the print view to
+// PDF, and poppler (pdftotext, pdfinfo, pdftoppm) reads it back: every commitment, A4 with the
+// tables on landscape pages, header rows on each page, rows whole, the footer with "page N of M",
+// no navigation or Exit this page. The PDF and the server's own PDF (pdfmake) are read back the
+// same way: content and order, title, DRAFT, hostile and non-Latin text. Page 1 of each is kept as
+// a PNG in test-results/plan-print.
+import { execFile } from "node:child_process";
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { QUARTERS } from "../../src/services/plan-year.ts";
+import { RESULTS_DIR, startApp, startBrowser, type RunningApp, type RunningBrowser } from "../helpers/browser.ts";
+
+const run = promisify(execFile);
+const OUT = path.join(RESULTS_DIR, "plan-print");
+const PASSWORD = "correct horse battery staple"; // startApp's demo password
+
+const COMMITMENTS = [
+  "To set-up and establish a Hate Crime Review Panel process to ensure hate crimes are investigated and support has been offered",
+  "Develop use of Restorative Justice for dealing with Hate Crimes",
+  "Implement a new dedicated Community Tension monitoring process",
+  "Develop a communications strategy on raising awareness of hate crime and how to access support",
+  "Explore making use of community spaces to provide more reporting centres across North Somerset",
+  "Develop lessons plans and resources that schools can use or PCSOs/ SLOs trained to provide inputs to schools",
+  "Explore opportunities we have to raise awareness of inclusion in our schools, and in other areas such as libraries, children's centres, community learning opportunities etc",
+  "Develop a communications campaign to celebrate North Somerset's diversity",
+];
+const RISKS = [
+  "Lack of awareness of how to report hate crime and what happens after someone has reported a hate crime",
+  "Lack of uptake of support services",
+  "Under reporting in areas outside of Weston-super-Mare, especially in rural communities",
+  "Increases to cost of living is likely to cause increases in crime types and community tensions",
+  "Tightening of public and voluntary sector services budgets post COVID to place significant pressure on maintaining service provision",
+];
+const HOSTILE_DRAWABLE = `Ünïcödé Ελληνικά Русский <script>alert("x")</script> & "quotes"`;
+const HOSTILE = `${HOSTILE_DRAWABLE} 多言語 العربية`;
+/** One objective with enough commitments to run its table over several pages. */
+const LONG_OBJECTIVE = 40;
+
+let app: RunningApp;
+let browser: RunningBrowser;
+const pages: Page[] = [];
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await startBrowser(app.baseUrl);
+  await mkdir(OUT, { recursive: true });
+  await addTestPlans();
+  await signIn();
+});
+afterEach(async () => {
+  await Promise.all(pages.splice(0).map((p) => p.close()));
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** Some reviews on the seeded plan, a draft with hostile text, and a plan with a long table. */
+async function addTestPlans() {
+  const p = app.db.prisma;
+  const restorative = await p.commitment.findFirstOrThrow({ where: { text: COMMITMENTS[1] } });
+  await p.review.createMany({
+    data: (["COMPLETE", "GREEN", "AMBER", "RED"] as const).map((status, i) => ({
+      commitmentId: restorative.id,
+      quarter: i + 1,
+      status,
+      version: 1,
+    })),
+  });
+  const police = await p.agency.findUniqueOrThrow({ where: { code: "Police" } });
+  const draft = await p.plan.create({
+    data: { startYear: 2024, title: "Hate Crime Plan 2024/25", vision: "A draft vision", status: "DRAFT" },
+  });
+  await p.objective.create({
+    data: {
+      planId: draft.id,
+      number: 1,
+      title: "Respond to hate crime",
+      commitments: { create: [{ position: 0, text: HOSTILE, leads: { create: [{ agencyId: police.id }] } }] },
+    },
+  });
+  const long = await p.plan.create({
+    data: { startYear: 2030, title: "Hate Crime Plan 2030/31", vision: "A long plan", status: "PUBLISHED" },
+  });
+  const objective = await p.objective.create({ data: { planId: long.id, number: 1, title: "A long objective" } });
+  for (let i = 0; i < LONG_OBJECTIVE; i += 1) {
+    const c = await p.commitment.create({
+      data: {
+        objectiveId: objective.id,
+        position: i,
+        allAgencies: true,
+        text: `Long commitment ${i + 1}: work with schools, libraries, community groups and the police across every town and village in North Somerset`,
+      },
+    });
+    await p.review.createMany({
+      data: QUARTERS.map((quarter) => ({
+        commitmentId: c.id,
+        quarter,
+        status: (["RED", "AMBER", "GREEN", "COMPLETE"] as const)[(i + quarter) % 4],
+        version: 1,
+      })),
+    });
+  }
+}
+
+async function signIn() {
+  const page = await browser.newPage();
+  await page.goto(`${app.baseUrl}/partners/sign-in`);
+  await page.getByLabel("Email address").fill("viewer@rhins.example");
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/partners/sign-in"));
+  await page.close();
+}
+
+async function open(url: string): Promise<Page> {
+  const page = await browser.newPage({ width: 1280, height: 900 });
+  pages.push(page);
+  const res = await page.goto(`${app.baseUrl}${url}`);
+  expect(res?.status(), url).toBe(200);
+  return page;
+}
+
+/** Prints a page as the browser's print dialog would (the page's own @page sizes and footer). */
+async function printToPdf(url: string, name: string): Promise<string> {
+  const page = await open(url);
+  const file = path.join(OUT, `${name}.pdf`);
+  await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+  return file;
+}
+
+/** Downloads a file with the signed-in browser's cookies. */
+async function fetchFile(url: string, name: string): Promise<string> {
+  const res = await browser.context.request.get(`${app.baseUrl}${url}`);
+  expect(res.status(), url).toBe(200);
+  const file = path.join(OUT, name);
+  await writeFile(file, await res.body());
+  return file;
+}
+
+/** The PDF's text in the order it is drawn (-raw): row by row, cell by cell. */
+async function pdfText(file: string, options: string[] = []): Promise<string> {
+  return (await run("pdftotext", ["-raw", ...options, "-enc", "UTF-8", file, "-"])).stdout;
+}
+
+async function pdfInfo(file: string) {
+  const { stdout } = await run("pdfinfo", ["-f", "1", "-l", "999", file]);
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, "m").exec(stdout)?.[1]?.trim();
+  const sizes = [...stdout.matchAll(/^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts/gm)].map((m) => [
+    Math.round(Number(m[1])),
+    Math.round(Number(m[2])),
+  ]);
+  return { title: field("Title"), pages: Number(field("Pages")), sizes };
+}
+
+/** Renders every page to PNG (at low resolution) and keeps page 1 as `<name>-page-1.png`. */
+async function renderPages(file: string, name: string): Promise<number> {
+  const prefix = path.join(OUT, `${name}-page`);
+  await run("pdftoppm", ["-png", "-r", "50", file, prefix]);
+  const rendered = (await readdir(OUT)).filter((f) => f.startsWith(`${name}-page-`) && f.endsWith(".png"));
+  for (const png of rendered) expect((await stat(path.join(OUT, png))).size, png).toBeGreaterThan(2_000);
+  const first = rendered.find((f) => /-page-0*1\.png$/.test(f));
+  expect(first, "page 1 rendered").toBeDefined();
+  if (first !== `${name}-page-1.png`)
+    await writeFile(path.join(OUT, `${name}-page-1.png`), await readFile(path.join(OUT, first!)));
+  return rendered.length;
+}
+
+/** Text without any white space, so words wrapped across lines (or at a hyphen) still match. */
+const squash = (s: string) => s.replace(/\s+/g, "");
+
+/** Whether the text holds these words, however they are wrapped. */
+function expectContains(text: string, words: string) {
+  expect(squash(text), words).toContain(squash(words));
+}
+
+/** Each string's place in the text, in order; fails if one is missing or out of order. */
+function expectInOrder(text: string, items: string[]) {
+  const haystack = squash(text);
+  let at = -1;
+  for (const item of items) {
+    const found = haystack.indexOf(squash(item), at + 1);
+    expect(found, `"${item}" after position ${at}`).toBeGreaterThan(at);
+    at = found;
+  }
+}
+
+const A4_PORTRAIT = [595, 842];
+const A4_LANDSCAPE = [842, 595];
+
+describe("the print view printed by Chromium", () => {
+  it("prints every commitment and risk in order, on A4, tables landscape, with the footer and no navigation", async () => {
+    const file = await printToPdf("/partners/plans/2023-24/print", "print-view-2023-24");
+    const text = await pdfText(file);
+    expectInOrder(text, ["Hate Crime Plan 2023/24", "About us", "Our vision", ...RISKS, ...COMMITMENTS]);
+    for (const words of ["Complete", "Green", "Amber", "Red", "Not started"]) expectContains(text, words);
+    for (const absent of [
+      "Back to the plan",
+      "Download as PDF",
+      "Exit this page",
+      "Accessibility statement",
+      "Sign out",
+    ])
+      expect(text).not.toContain(absent);
+    const info = await pdfInfo(file);
+    expect(info.pages).toBeGreaterThanOrEqual(2);
+    // The words on portrait pages, then the tables on landscape ones.
+    const firstWide = info.sizes.findIndex((s) => s[0] === A4_LANDSCAPE[0]);
+    expect(firstWide).toBeGreaterThan(0);
+    expect(info.sizes.slice(0, firstWide).every((s) => s[0] === A4_PORTRAIT[0] && s[1] === A4_PORTRAIT[1])).toBe(true);
+    expect(info.sizes.slice(firstWide).every((s) => s[0] === A4_LANDSCAPE[0] && s[1] === A4_LANDSCAPE[1])).toBe(true);
+    for (let n = 1; n <= info.pages; n += 1) {
+      expect(text).toContain(`Hate Crime Plan 2023/24 — page ${n} of ${info.pages}`);
+    }
+    expect(await renderPages(file, "print-view-2023-24")).toBe(info.pages);
+  });
+
+  it("repeats the table's header row on each page and never splits a row", async () => {
+    const file = await printToPdf("/partners/plans/2030-31/print", "print-view-long-table");
+    const info = await pdfInfo(file);
+    const commitmentPages: string[] = [];
+    for (let n = 1; n <= info.pages; n += 1) {
+      const text = await pdfText(file, ["-f", String(n), "-l", String(n)]);
+      if (/Long commitment \d+/.test(text)) commitmentPages.push(text);
+    }
+    expect(commitmentPages.length).toBeGreaterThan(1);
+    for (const text of commitmentPages) {
+      expectContains(text, "Lead agency");
+      expectContains(text, "Q4 review");
+    }
+    // Each commitment's whole text is on one page.
+    for (let i = 1; i <= LONG_OBJECTIVE; i += 1) {
+      const whole = squash(
+        `Long commitment ${i}: work with schools, libraries, community groups and the police across every town and village in North Somerset`,
+      );
+      expect(
+        commitmentPages.filter((t) => squash(t).includes(whole)),
+        `commitment ${i}`,
+      ).toHaveLength(1);
+    }
+    await renderPages(file, "print-view-long-table");
+  });
+
+  it("marks a draft on every page and keeps hostile and non-Latin text", async () => {
+    const file = await printToPdf("/partners/plans/2024-25/print", "print-view-draft");
+    const text = await pdfText(file);
+    const info = await pdfInfo(file);
+    expect(info.title).toBe("DRAFT – Hate Crime Plan 2024/25 – RHINS");
+    expectContains(text, "DRAFT – Hate Crime Plan 2024/25");
+    expectContains(text, "DRAFT: this plan has not been published");
+    for (let n = 1; n <= info.pages; n += 1) {
+      expect(text).toContain(`DRAFT – Hate Crime Plan 2024/25 — page ${n} of ${info.pages}`);
+    }
+    expectContains(text, HOSTILE_DRAWABLE);
+    await renderPages(file, "print-view-draft");
+  });
+
+  it("prints the public print view without Exit this page, and it is accessible on screen", async () => {
+    const file = await printToPdf("/plan/2023-24/print", "public-print-view");
+    const text = await pdfText(file);
+    expectInOrder(text, [...RISKS, ...COMMITMENTS]);
+    expect(text).not.toContain("Exit this page");
+    expect(text).not.toContain("Leave this site");
+
+    const axeSource = await readFile(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
+    for (const url of ["/plan/2023-24/print", "/partners/plans/2024-25/print?commentary=1"]) {
+      const page = await open(url);
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate<{ id: string; nodes: string[] }[]>(`
+        axe.run(document, {
+          runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"] },
+          resultTypes: ["violations"],
+        }).then((r) => r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) })))
+      `);
+      expect(violations, url).toEqual([]);
+    }
+    expect(browser.foreignRequests).toEqual([]);
+  });
+});
+
+describe("the server's PDF (pdfmake)", () => {
+  it("has the document's content in order, its title and A4 pages", async () => {
+    const file = await fetchFile("/partners/plans/2023-24/plan.pdf", "plan-2023-24.pdf");
+    const info = await pdfInfo(file);
+    expect(info.title).toBe("Hate Crime Plan 2023/24");
+    expect(info.sizes[0]).toEqual(A4_PORTRAIT);
+    expect(info.sizes.slice(1)).toContainEqual(A4_LANDSCAPE);
+    // -raw: the order the text is drawn in, row by row.
+    const text = await pdfText(file);
+    expectInOrder(text, [
+      "Hate Crime Plan 2023/24",
+      "Challenge it, report it, stop it",
+      "About us",
+      "Our vision",
+      "A North Somerset that embraces difference",
+      "What we do",
+      "Our achievements in 2022/23",
+      "Hate Crime Awareness Week 2021",
+      "Our challenges and risks for 2023/24",
+      ...RISKS,
+      "Our commitments for 2023/24",
+      "Objective 1 - To ensure an effective response",
+      COMMITMENTS[0]!,
+      "North Somerset Council",
+      COMMITMENTS[1]!,
+      "Avon and Somerset Police and Stand Against Racism and Inequality",
+      "Complete",
+      "Green",
+      "Amber",
+      "Red",
+      ...COMMITMENTS.slice(2),
+    ]);
+    for (let n = 1; n <= info.pages; n += 1) {
+      expect(text).toContain(`Hate Crime Plan 2023/24 — page ${n} of ${info.pages}`);
+    }
+    expect(text).not.toContain("DRAFT");
+    expect(await renderPages(file, "plan-2023-24-pdfmake")).toBe(info.pages);
+  });
+
+  it("marks a draft and keeps hostile text, accents, Greek and Cyrillic", async () => {
+    const file = await fetchFile("/partners/plans/2024-25/plan.pdf", "plan-2024-25-draft.pdf");
+    const info = await pdfInfo(file);
+    expect(info.title).toBe("DRAFT – Hate Crime Plan 2024/25");
+    const text = await pdfText(file);
+    expect(text).toContain("DRAFT – Hate Crime Plan 2024/25");
+    expect(text).toContain("DRAFT: this plan has not been published and may change.");
+    expect(text).toContain(`DRAFT – Hate Crime Plan 2024/25 — page 1 of ${info.pages}`);
+    // Roboto (the font pdfmake ships) has no Chinese or Arabic glyphs: those are not drawn.
+    expect(squash(text)).toContain(squash(HOSTILE_DRAWABLE));
+    await renderPages(file, "plan-2024-25-draft-pdfmake");
+  });
+
+  it("is public for a published plan", async () => {
+    const res = await fetch(`${app.baseUrl}/plan/2023-24/plan.pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("set-cookie")).toBeNull();
+    const file = path.join(OUT, "public-plan-2023-24.pdf");
+    await writeFile(file, Buffer.from(await res.arrayBuffer()));
+    expectInOrder(await pdfText(file), [...RISKS, ...COMMITMENTS]);
+    expect((await fetch(`${app.baseUrl}/plan/2024-25/plan.pdf`)).status).toBe(404);
+  });
+});
