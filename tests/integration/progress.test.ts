@@ -166,3 +166,22 @@ describe("database work", () => {
     expect(Math.max(...small)).toBeLessThanOrEqual(10);
   });
 });
+
+describe("the partner plan page's documents", () => {
+  it("links to every format, each of which answers", async () => {
+    const page = await coordinator.get("/partners/plans/2023-24").expect(200);
+    const links = [...page.text.matchAll(/href="(\/partners\/plans\/2023-24\/[^"]+)"/g)].map((m) =>
+      m[1]!.replaceAll("&amp;", "&"),
+    );
+    expect(links).toEqual(
+      expect.arrayContaining([
+        "/partners/plans/2023-24/print",
+        "/partners/plans/2023-24/plan.pdf",
+        "/partners/plans/2023-24/plan.docx",
+        "/partners/plans/2023-24/reviews.csv",
+        "/partners/plans/2023-24/manage",
+      ]),
+    );
+    for (const link of links) expect((await coordinator.get(link)).status, link).toBe(200);
+  });
+});
