@@ -8,6 +8,9 @@ import { prepareDatabase } from "./db/start.ts";
 import { createLogger } from "./logger.ts";
 import { services as buildServices } from "./services/index.ts";
 
+/** How long /health/ready says "not ready" before a SIGTERM stops accepting connections. */
+const DRAIN_MS = 2_000;
+
 async function main() {
   let config;
   try {
@@ -26,7 +29,13 @@ async function main() {
 
   const services = buildServices(db, { config, logger });
   const app = createApp({ services, config, logger });
-  const server = createServer(app);
+  // While shutting down, every response closes its connection, so keep-alive clients reconnect
+  // to another instance instead of holding this one open.
+  let stopping = false;
+  const server = createServer((req, res) => {
+    if (stopping) res.setHeader("Connection", "close");
+    app(req, res);
+  });
   server.keepAliveTimeout = 5_000;
   server.listen(config.port, config.host, () => {
     const address = server.address();
@@ -34,24 +43,38 @@ async function main() {
     logger.info({ port }, `RHINS portal listening on http://localhost:${port}`);
   });
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
+  // SIGTERM (an orchestrator replacing this instance): /health/ready fails at once while pages are
+  // still served for a short drain period, so load balancers stop sending traffic here; then no
+  // new connections are accepted, requests in flight finish, and the database is closed last.
+  // SIGINT (Ctrl-C) skips the drain period. Whatever happens, the process is gone within
+  // SHUTDOWN_TIMEOUT_MS.
+  const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "shutting down: finishing in-flight requests");
     services.health.startDraining();
+    const drainMs = signal === "SIGTERM" ? Math.min(DRAIN_MS, Math.floor(config.shutdownTimeoutMs / 4)) : 0;
+    logger.info({ signal, drainMs }, "shutting down: not ready, finishing in-flight requests");
     const force = setTimeout(() => {
       logger.error("shutdown took too long; exiting");
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
-    server.close(async () => {
-      await db.close();
-      logger.info("stopped");
-      process.exit(0);
-    });
-    // Idle keep-alive connections would hold close() open; in-flight requests still finish.
-    server.closeIdleConnections();
+    setTimeout(() => {
+      // Keep-alive connections idle now, or idle once their last request finishes, would hold
+      // close() open: close them as they become idle. Requests in flight still finish.
+      const idle = setInterval(() => server.closeIdleConnections(), 100);
+      server.close(async () => {
+        clearInterval(idle);
+        try {
+          await db.close();
+        } catch (err) {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, "database did not close cleanly");
+        }
+        logger.info("stopped");
+        process.exit(0);
+      });
+      server.closeIdleConnections();
+    }, drainMs);
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

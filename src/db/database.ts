@@ -33,12 +33,27 @@ export async function openDatabase(options: OpenOptions, logger?: Logger): Promi
   return options.kind === "postgres" ? openPostgres(options, logger) : openPglite(options);
 }
 
+/**
+ * The longest a query may wait for its answer. A query here takes milliseconds; one that has heard
+ * nothing for this long is talking to a server that has gone quiet (a network black hole rather
+ * than a refused connection), so it fails, its connection is dropped, and the page says "try
+ * again" instead of hanging.
+ */
+export const QUERY_TIMEOUT_MS = 4_000;
+/** Migrations and their advisory lock may legitimately take longer. */
+const SCRIPT_TIMEOUT_MS = 30 * 60_000;
+const scriptQuery = (text: string, values?: unknown[]) =>
+  ({ text, values, query_timeout: SCRIPT_TIMEOUT_MS }) as pg.QueryConfig;
+
 function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, logger?: Logger): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolMax,
     connectionTimeoutMillis: options.connectionTimeoutMs,
     idleTimeoutMillis: options.idleTimeoutMs,
+    query_timeout: QUERY_TIMEOUT_MS,
+    // Notice a server that vanished without closing its connections.
+    keepAlive: true,
   });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on("error", (err) => logger?.warn({ err: err.message }, "database connection lost"));
@@ -51,8 +66,8 @@ function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, lo
       const client = await pool.connect();
       try {
         return await fn({
-          exec: async (script) => void (await client.query(script)),
-          query: async (text, params) => (await client.query(text, params)).rows,
+          exec: async (script) => void (await client.query(scriptQuery(script))),
+          query: async (text, params) => (await client.query(scriptQuery(text, params))).rows,
         });
       } finally {
         client.release();

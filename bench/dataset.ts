@@ -1,0 +1,267 @@
+// The benchmark's large dataset: ten years of published plans, each with 60 commitments and their
+// risks, a review for every quarter with its history of versions and audit events, 200 partner
+// accounts and 100 reporting centres. Built with batched inserts so it takes seconds, on PGlite
+// or Postgres alike. Deterministic: the same data every run.
+import type { Database } from "../src/db/database.ts";
+import { migrate } from "../src/db/migrate.ts";
+import { seed } from "../src/db/seed.ts";
+import * as seedData from "../src/db/seed-data.ts";
+import type { RagStatus } from "../src/generated/prisma/enums.ts";
+import { hashPassword } from "../src/services/passwords.ts";
+import { QUARTERS, defaultDeadline, quarterDates, quarterOf } from "../src/services/plan-year.ts";
+
+export interface DatasetSize {
+  years: number;
+  objectives: number;
+  commitmentsPerObjective: number;
+  risks: number;
+  accounts: number;
+  reportingCentres: number;
+}
+
+export const FULL_SIZE: DatasetSize = {
+  years: 10,
+  objectives: 6,
+  commitmentsPerObjective: 10,
+  risks: 12,
+  accounts: 200,
+  reportingCentres: 100,
+};
+
+/** The account the benchmark signs in with (an officer of the council). */
+export const BENCH_ACCOUNT = {
+  email: "bench.officer@rhins.example",
+  password: "benchmark password, not for production",
+};
+
+const STATUSES: RagStatus[] = ["RED", "AMBER", "GREEN", "COMPLETE"];
+const CHUNK = 1_000;
+
+const sentence = (n: number, words: string) =>
+  Array.from({ length: n }, (_, i) => words.split(" ")[i % words.split(" ").length]).join(" ");
+const LOREM =
+  "the partnership will work with schools community groups faith leaders and local businesses to raise awareness of hate crime improve reporting and support victims across North Somerset";
+
+async function inChunks<T>(rows: T[], insert: (chunk: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += CHUNK) await insert(rows.slice(i, i + CHUNK));
+}
+
+export interface DatasetSummary {
+  plans: number;
+  years: string;
+  commitments: number;
+  risks: number;
+  reviews: number;
+  reviewVersions: number;
+  auditEvents: number;
+  accounts: number;
+  reportingCentres: number;
+  currentYear: number;
+}
+
+/** Migrates an empty database, loads the production seed, then the large dataset. */
+export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE): Promise<DatasetSummary> {
+  const p = db.prisma;
+  await migrate(db);
+  await seed(p, { production: true });
+  // Ten uniform years instead of the one seeded plan.
+  await p.plan.deleteMany({});
+
+  // Agencies: the three seeded and five more local partners.
+  await p.agency.createMany({
+    data: Array.from({ length: 5 }, (_, i) => ({
+      code: `LP${i + 1}`,
+      name: `Local partner ${i + 1}`,
+      description: "A local partner of the RHINS partnership",
+      position: 10 + i,
+    })),
+    skipDuplicates: true,
+  });
+  const agencies = await p.agency.findMany({ orderBy: { id: "asc" } });
+  const nsc = agencies.find((a) => a.code === "NSC")!;
+
+  // Accounts: the benchmark's own officer, then coordinators, officers of every agency and viewers.
+  const passwordHash = await hashPassword(BENCH_ACCOUNT.password);
+  await p.user.createMany({
+    data: [
+      { email: BENCH_ACCOUNT.email, name: "Bench Officer", role: "OFFICER" as const, agencyId: nsc.id, passwordHash },
+      ...Array.from({ length: size.accounts - 1 }, (_, i) => {
+        const role = i % 20 === 0 ? "COORDINATOR" : i % 7 === 0 ? "VIEWER" : "OFFICER";
+        return {
+          email: `partner${i + 1}@rhins.example`,
+          name: `Partner ${i + 1}`,
+          role: role as "COORDINATOR" | "OFFICER" | "VIEWER",
+          agencyId: role === "VIEWER" ? null : agencies[i % agencies.length]!.id,
+          passwordHash,
+          lastSignInAt: new Date(Date.UTC(2024, 0, 1 + (i % 300))),
+        };
+      }),
+    ],
+  });
+  const users = await p.user.findMany({ where: { role: { not: "VIEWER" } }, orderBy: { id: "asc" } });
+
+  // Ten years of plans, ending with the current financial year.
+  const currentYear = quarterOf(new Date()).startYear;
+  const firstYear = currentYear - size.years + 1;
+  let previousCommitments: number[] = [];
+  let counts = { commitments: 0, risks: 0, reviews: 0, reviewVersions: 0, auditEvents: 0 };
+  for (let startYear = firstYear; startYear <= currentYear; startYear += 1) {
+    const past = startYear < currentYear;
+    const plan = await p.plan.create({
+      data: {
+        startYear,
+        title: `Hate Crime Plan ${startYear}/${String((startYear + 1) % 100).padStart(2, "0")}`,
+        strapline: seedData.plan2023.strapline,
+        vision: seedData.plan2023.vision,
+        introduction: seedData.plan2023.introduction,
+        status: "PUBLISHED",
+        publishedAt: quarterDates(startYear, 1).start,
+        purposes: { create: seedData.plan2023.purposes.map((text, position) => ({ text, position })) },
+        achievements: {
+          create: Array.from({ length: 6 }, (_, position) => ({
+            position,
+            title: `Achievement ${position + 1} of ${startYear - 1}`,
+            description: sentence(40, LOREM),
+          })),
+        },
+        quarters: {
+          create: QUARTERS.map((quarter) => ({
+            quarter,
+            deadline: defaultDeadline(startYear, quarter),
+            closedAt: past ? defaultDeadline(startYear, quarter) : null,
+          })),
+        },
+      },
+    });
+    const objectives = await p.objective.createManyAndReturn({
+      data: Array.from({ length: size.objectives }, (_, o) => ({
+        planId: plan.id,
+        number: o + 1,
+        title: `Objective ${o + 1}: ${sentence(8, LOREM)}`,
+      })),
+    });
+    const commitments = await p.commitment.createManyAndReturn({
+      data: objectives.flatMap((objective, o) =>
+        Array.from({ length: size.commitmentsPerObjective }, (_, position) => {
+          const n = o * size.commitmentsPerObjective + position;
+          return {
+            objectiveId: objective.id,
+            position,
+            text: `${sentence(18 + (n % 12), LOREM)} (${startYear}, ${o + 1}.${position + 1})`,
+            allAgencies: n % 6 === 5,
+            carriedFromId: previousCommitments[n] ?? null,
+          };
+        }),
+      ),
+    });
+    previousCommitments = commitments.map((c) => c.id);
+    await p.commitmentLead.createMany({
+      data: commitments
+        .filter((c) => !c.allAgencies)
+        .flatMap((c, i) =>
+          (i % 3 === 0 ? [i, i + 1] : [i]).map((k) => ({
+            commitmentId: c.id,
+            agencyId: agencies[k % agencies.length]!.id,
+          })),
+        ),
+      skipDuplicates: true,
+    });
+    const risks = await p.risk.createManyAndReturn({
+      data: Array.from({ length: size.risks }, (_, position) => ({
+        planId: plan.id,
+        position,
+        description: `Risk ${position + 1}: ${sentence(14, LOREM)}`,
+        mitigation: sentence(20, LOREM),
+        rating: STATUSES[position % 3]!,
+        ownerAgencyId: position % 4 === 3 ? null : agencies[position % agencies.length]!.id,
+      })),
+    });
+
+    // A review of every commitment and risk for each quarter so far, each with 1 to 3 versions.
+    const quartersDone = past ? 4 : quarterOf(new Date()).quarter;
+    const subjects = [
+      ...commitments.map((c, i) => ({ key: { commitmentId: c.id }, entity: "CommitmentReview", id: c.id, i })),
+      ...risks.map((r, i) => ({ key: { riskId: r.id }, entity: "RiskReview", id: r.id, i: i + 1000 })),
+    ];
+    const planned = subjects.flatMap((s) =>
+      QUARTERS.filter((q) => q <= quartersDone).map((quarter) => {
+        const versions = 1 + ((s.i + quarter) % 3);
+        const author = users[(s.i * 7 + quarter) % users.length]!;
+        const updatedAt = new Date(quarterDates(startYear, quarter as 1 | 2 | 3 | 4).end.getTime() - 86_400_000);
+        const history = Array.from({ length: versions }, (_, v) => ({
+          version: v + 1,
+          status: STATUSES[(s.i + quarter + v) % STATUSES.length]!,
+          commentary: `Quarter ${quarter} update ${v + 1}: ${sentence(30 + ((s.i + v) % 25), LOREM)}`,
+          createdAt: new Date(updatedAt.getTime() - (versions - v - 1) * 3_600_000),
+        }));
+        return { s, quarter, author, history, updatedAt };
+      }),
+    );
+    const reviews = await p.review.createManyAndReturn({
+      data: planned.map(({ s, quarter, author, history, updatedAt }) => ({
+        ...s.key,
+        quarter,
+        status: history.at(-1)!.status,
+        commentary: history.at(-1)!.commentary,
+        version: history.length,
+        authorId: author.id,
+        authorAgencyId: author.agencyId,
+        updatedAt,
+      })),
+    });
+    const reviewId = new Map(reviews.map((r) => [`${r.commitmentId ?? ""}/${r.riskId ?? ""}/${r.quarter}`, r.id]));
+    const versions = planned.flatMap(({ s, quarter, author, history }) => {
+      const id = reviewId.get(`${"commitmentId" in s.key ? s.id : ""}/${"riskId" in s.key ? s.id : ""}/${quarter}`)!;
+      return history.map((h, v) => ({
+        reviewId: id,
+        version: h.version,
+        previousStatus: v === 0 ? null : history[v - 1]!.status,
+        status: h.status,
+        commentary: h.commentary,
+        authorId: author.id,
+        authorAgencyId: author.agencyId,
+        createdAt: h.createdAt,
+      }));
+    });
+    await inChunks(versions, (data) => p.reviewVersion.createMany({ data }));
+    const audits = planned.flatMap(({ s, quarter, author, history }) =>
+      history.map((h, v) => ({
+        actorId: author.id,
+        actorEmail: author.email,
+        action: "review.saved",
+        entityType: s.entity,
+        entityId: `${s.id}/Q${quarter}`,
+        before: v === 0 ? undefined : { status: history[v - 1]!.status, version: v },
+        after: { status: h.status, commentary: h.commentary, version: h.version },
+        createdAt: h.createdAt,
+      })),
+    );
+    await inChunks(audits, (data) => p.auditEvent.createMany({ data }));
+    counts = {
+      commitments: counts.commitments + commitments.length,
+      risks: counts.risks + risks.length,
+      reviews: counts.reviews + reviews.length,
+      reviewVersions: counts.reviewVersions + versions.length,
+      auditEvents: counts.auditEvents + audits.length,
+    };
+  }
+
+  // The public directory: the seeded examples and more, in the same towns.
+  const seededCentres = await p.reportingCentre.count();
+  const towns = [...new Set(seedData.reportingCentres.map((c) => c.town))];
+  await p.reportingCentre.createMany({
+    data: Array.from({ length: Math.max(0, size.reportingCentres - seededCentres) }, (_, i) => {
+      const model = seedData.reportingCentres[i % seedData.reportingCentres.length]!;
+      return { ...model, name: `${model.name} (${i + 1})`, town: towns[i % towns.length]!, isExample: true };
+    }),
+  });
+
+  return {
+    plans: size.years,
+    years: `${firstYear}/${String((firstYear + 1) % 100).padStart(2, "0")} to ${currentYear}/${String((currentYear + 1) % 100).padStart(2, "0")}`,
+    ...counts,
+    accounts: await p.user.count(),
+    reportingCentres: await p.reportingCentre.count(),
+    currentYear,
+  };
+}

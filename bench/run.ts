@@ -1,0 +1,373 @@
+// npm run bench: builds the large dataset on a database of its own, starts the portal in
+// production mode as a child process, and measures with autocannon in one run: a bare Node http
+// server sending the same bytes as the home page (the baseline), the public pages, the signed-in
+// dashboard, the partner plan page and its print view; then the portal's memory (RSS) over a
+// longer run on one page. Prints a Markdown table and writes results.json and results.md.
+//
+//   npm run bench                                   # PGlite, in a temporary folder
+//   DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres npm run bench
+//                                                   # a fresh database on that server, dropped after
+//
+// Settings: BENCH_SECONDS (per page, 10), BENCH_CONNECTIONS (10), BENCH_RSS_SECONDS (60),
+// BENCH_RSS_PAGE (/plan), BENCH_OUT (folder for results.json and results.md, default bench),
+// BENCH_CPU_PROF=1 (write a V8 CPU profile of the portal to bench/out, for finding a slow page).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import { openDatabase } from "../src/db/database.ts";
+import { yearSlug } from "../src/services/plan-year.ts";
+import {
+  HttpClient,
+  adminQuery,
+  cleanUp,
+  freePort,
+  startServer,
+  type ServerProcess,
+} from "../tests/helpers/server-process.ts";
+import { BENCH_ACCOUNT, buildDataset, type DatasetSummary } from "./dataset.ts";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const number = (value: string | undefined, fallback: number) => {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : fallback;
+};
+const SECONDS = number(process.env.BENCH_SECONDS, 10);
+const CONNECTIONS = number(process.env.BENCH_CONNECTIONS, 10);
+const RSS_SECONDS = number(process.env.BENCH_RSS_SECONDS, 60);
+const RSS_PAGE = process.env.BENCH_RSS_PAGE || "/plan";
+const OUT = path.resolve(process.env.BENCH_OUT || HERE);
+const SCRATCH = path.join(HERE, "out"); // logs and profiles (not committed)
+const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
+const SERVER_URL = process.env.DATABASE_URL || undefined;
+
+/** Public pages must reach this share of the bare server's throughput (GUIDE section 6). */
+const PUBLIC_RATIO_TARGET = 0.5;
+/** Partner pages' p99 latency at 10 connections, on Postgres (GUIDE section 6). */
+const PARTNER_P99_TARGET_MS = 50;
+/** RSS may grow at most this much over the memory run. */
+const RSS_GROWTH_TARGET = 0.1;
+
+const say = (line = "") => process.stdout.write(`${line}\n`);
+
+interface Page {
+  name: string;
+  path: string;
+  kind: "baseline" | "public" | "partner";
+  signedIn?: boolean;
+}
+
+interface Measurement {
+  name: string;
+  path: string;
+  kind: Page["kind"];
+  available: boolean;
+  status?: number;
+  requestsPerSecond?: number;
+  latencyP50Ms?: number;
+  latencyP99Ms?: number;
+  errors?: number;
+  non2xx?: number;
+  ratioToBaseline?: number;
+  target?: string;
+  met?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The database: a fresh one on the given server, or a PGlite folder; removed afterwards.
+
+async function makeDatabase(): Promise<{ env: Record<string, string>; label: string; dispose: () => Promise<void> }> {
+  if (SERVER_URL) {
+    const name = `rhins_bench_${process.pid}_${randomBytes(3).toString("hex")}`;
+    await adminQuery(SERVER_URL, `CREATE DATABASE ${name}`);
+    const url = new URL(SERVER_URL);
+    url.pathname = `/${name}`;
+    return {
+      env: { DATABASE_URL: url.toString() },
+      label: `Postgres (${url.hostname}:${url.port || 5432})`,
+      dispose: () => adminQuery(SERVER_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => {}),
+    };
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rhins-bench-"));
+  return {
+    env: { PGLITE_DIR: dir },
+    label: "PGlite (embedded)",
+    dispose: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+async function fillDatabase(env: Record<string, string>): Promise<DatasetSummary> {
+  const db = await openDatabase(
+    env.DATABASE_URL
+      ? { kind: "postgres", url: env.DATABASE_URL, poolMax: 4, connectionTimeoutMs: 10_000, idleTimeoutMs: 10_000 }
+      : { kind: "pglite", dir: env.PGLITE_DIR! },
+  );
+  try {
+    return await buildDataset(db);
+  } finally {
+    await db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The baseline: a bare Node http server (its own process, like the portal) sending the home page's
+// bytes with the same headers.
+
+const BARE_SERVER = `
+const http = require("node:http");
+const fs = require("node:fs");
+const [bodyFile, headersFile, port] = process.argv.slice(1);
+const body = fs.readFileSync(bodyFile);
+const headers = { ...JSON.parse(fs.readFileSync(headersFile, "utf8")), "content-length": body.length };
+http
+  .createServer((req, res) => { res.writeHead(200, headers); res.end(body); })
+  .listen(Number(port), "127.0.0.1", () => process.stdout.write("ready\\n"));
+process.on("SIGTERM", () => process.exit(0));
+`;
+
+async function startBaseline(appUrl: string): Promise<{ url: string; child: ChildProcess; bytes: number }> {
+  const res = await fetch(`${appUrl}/`, { headers: { "accept-encoding": "identity" } });
+  const body = Buffer.from(await res.arrayBuffer());
+  const skip = new Set(["date", "connection", "keep-alive", "transfer-encoding", "content-length"]);
+  const headers = Object.fromEntries([...res.headers].filter(([k]) => !skip.has(k)));
+  const bodyFile = path.join(SCRATCH, "baseline-body.html");
+  const headersFile = path.join(SCRATCH, "baseline-headers.json");
+  writeFileSync(bodyFile, body);
+  writeFileSync(headersFile, JSON.stringify(headers));
+  const port = await freePort();
+  const child = spawn(process.execPath, ["-e", BARE_SERVER, bodyFile, headersFile, String(port)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.once("data", () => resolve());
+    child.once("exit", (code) => reject(new Error(`the baseline server exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child, bytes: body.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring.
+
+async function cannon(url: string, seconds: number, cookie?: string) {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 30,
+    headers: cookie ? { cookie } : {},
+  });
+}
+
+async function measure(page: Page, base: string, cookie: string): Promise<Measurement> {
+  const url = `${base}${page.path}`;
+  const headers: Record<string, string> = page.signedIn ? { cookie } : {};
+  const probe = await fetch(url, { headers, redirect: "manual" });
+  await probe.arrayBuffer();
+  const result: Measurement = { name: page.name, path: page.path, kind: page.kind, available: probe.status !== 404 };
+  if (!result.available) return { ...result, status: 404 };
+  await cannon(url, 1, page.signedIn ? cookie : undefined); // warm up
+  const r = await cannon(url, SECONDS, page.signedIn ? cookie : undefined);
+  return {
+    ...result,
+    status: probe.status,
+    requestsPerSecond: Math.round(r.requests.average),
+    latencyP50Ms: r.latency.p50,
+    latencyP99Ms: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
+}
+
+async function memoryRun(server: ServerProcess, cookie: string) {
+  const url = `${server.url}${RSS_PAGE}`;
+  const signedIn = RSS_PAGE.startsWith("/partners");
+  const samples: number[] = [];
+  const timer = setInterval(() => samples.push(rssOf(server.pid)), 1_000);
+  samples.push(rssOf(server.pid));
+  const r = await cannon(url, RSS_SECONDS, signedIn ? cookie : undefined);
+  clearInterval(timer);
+  samples.push(rssOf(server.pid));
+  // Growth from the start of the run (after its first tenth, for warm-up) to its end, each the median of a few samples.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const skip = Math.floor(samples.length / 10);
+  const window = Math.max(1, Math.min(5, Math.floor(samples.length / 4)));
+  const start = median(samples.slice(skip, skip + window));
+  const end = median(samples.slice(-window));
+  const growth = (end - start) / start;
+  const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
+  return {
+    page: RSS_PAGE,
+    seconds: RSS_SECONDS,
+    requests: r.requests.total,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    startMb: mb(start),
+    endMb: mb(end),
+    maxMb: mb(Math.max(...samples)),
+    growthPercent: Math.round(growth * 1000) / 10,
+    target: `growth <= ${RSS_GROWTH_TARGET * 100}%`,
+    met: growth <= RSS_GROWTH_TARGET && r.errors + r.timeouts === 0,
+    samplesMb: samples.map(mb),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+function judge(m: Measurement, baseline: Measurement, postgres: boolean): Measurement {
+  if (!m.available || m.kind === "baseline") return m;
+  const ratio = baseline.requestsPerSecond ? m.requestsPerSecond! / baseline.requestsPerSecond : undefined;
+  const clean = m.errors === 0 && m.non2xx === 0;
+  if (m.kind === "public") {
+    return {
+      ...m,
+      ratioToBaseline: ratio,
+      target: `>= ${PUBLIC_RATIO_TARGET * 100}% of baseline`,
+      met: clean && ratio !== undefined && ratio >= PUBLIC_RATIO_TARGET,
+    };
+  }
+  return {
+    ...m,
+    ratioToBaseline: ratio,
+    target: `p99 < ${PARTNER_P99_TARGET_MS} ms${postgres ? "" : " (on Postgres)"}`,
+    met: clean && m.latencyP99Ms! < PARTNER_P99_TARGET_MS,
+  };
+}
+
+function table(measurements: Measurement[]): string {
+  const rows = measurements.map((m) =>
+    m.available
+      ? [
+          m.kind === "baseline" ? m.name : `\`${m.path}\``,
+          String(m.requestsPerSecond),
+          String(m.latencyP50Ms),
+          String(m.latencyP99Ms),
+          String(m.errors),
+          String(m.non2xx),
+          m.ratioToBaseline === undefined ? "100%" : `${Math.round(m.ratioToBaseline * 100)}%`,
+          m.target ?? "",
+          m.met === undefined ? "" : m.met ? "yes" : "**no**",
+        ]
+      : [`\`${m.path}\``, "not available (404)", "", "", "", "", "", "", ""],
+  );
+  const head = ["Page", "Requests/s", "p50 ms", "p99 ms", "Errors", "Non-2xx", "vs baseline", "Target", "Met"];
+  return [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  mkdirSync(SCRATCH, { recursive: true });
+  mkdirSync(OUT, { recursive: true });
+  const database = await makeDatabase();
+  let baselineChild: ChildProcess | undefined;
+  const stopAll = async () => {
+    baselineChild?.kill("SIGTERM");
+    await cleanUp().catch(() => {});
+    await database.dispose().catch(() => {});
+  };
+  process.once("SIGINT", () => void stopAll().then(() => process.exit(130)));
+  try {
+    say(`Building the dataset on ${database.label}...`);
+    const started = Date.now();
+    const dataset = await fillDatabase(database.env);
+    say(`  ${JSON.stringify(dataset)} in ${Math.round((Date.now() - started) / 1000)} s`);
+
+    const logFile = path.join(SCRATCH, "server.log");
+    rmSync(logFile, { force: true });
+    const server = await startServer({
+      env: { ...database.env, LOG_LEVEL: "info" },
+      logFile,
+      nodeArgs: CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", SCRATCH] : [],
+      timeoutMs: 180_000,
+    });
+    const partner = await new HttpClient(server.url).signIn(BENCH_ACCOUNT.email, BENCH_ACCOUNT.password);
+    const baseline = await startBaseline(server.url);
+    baselineChild = baseline.child;
+    const year = yearSlug(dataset.currentYear);
+    const pages: Page[] = [
+      { name: "/", path: "/", kind: "public" },
+      { name: "/report", path: "/report", kind: "public" },
+      { name: "/reporting-centres", path: "/reporting-centres?town=Clevedon", kind: "public" },
+      { name: "/plan", path: "/plan", kind: "public" },
+      { name: "dashboard", path: "/partners", kind: "partner", signedIn: true },
+      { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: true },
+      { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: true },
+    ];
+
+    say(`Measuring ${SECONDS} s per page at ${CONNECTIONS} connections...`);
+    const base = await measure(
+      { name: `baseline: bare Node http, the home page's ${baseline.bytes} bytes`, path: "/", kind: "baseline" },
+      baseline.url,
+      "",
+    );
+    say(`  baseline: ${base.requestsPerSecond} requests/s`);
+    baseline.child.kill("SIGTERM");
+    const measurements = [base];
+    for (const page of pages) {
+      const m = judge(await measure(page, server.url, partner.cookie), base, Boolean(SERVER_URL));
+      measurements.push(m);
+      say(
+        `  ${page.path}: ${m.available ? `${m.requestsPerSecond} requests/s, p99 ${m.latencyP99Ms} ms` : "not available"}`,
+      );
+    }
+    say(`Memory: ${RSS_SECONDS} s on ${RSS_PAGE}...`);
+    const memory = await memoryRun(server, partner.cookie);
+    const stopped = await server.stop("SIGTERM", 30_000);
+
+    const results = {
+      date: new Date().toISOString(),
+      reduced: SECONDS < 10 || RSS_SECONDS < 60,
+      machine: {
+        node: process.version,
+        cpus: os.cpus().length,
+        cpu: os.cpus()[0]?.model ?? "",
+        platform: process.platform,
+      },
+      database: database.label,
+      dataset,
+      secondsPerPage: SECONDS,
+      connections: CONNECTIONS,
+      pages: measurements,
+      memory,
+      portalExit: stopped,
+      cpuProfile: CPU_PROF ? SCRATCH : undefined,
+    };
+    const markdown = [
+      `Measured ${results.date.slice(0, 10)} on ${database.label}, Node ${process.version}, ${results.machine.cpus} CPUs; ` +
+        `${SECONDS} s per page at ${CONNECTIONS} connections, after a 1 s warm-up. Dataset: ${dataset.plans} years of plans ` +
+        `(${dataset.years}), ${dataset.commitments} commitments, ${dataset.reviews} reviews with ${dataset.reviewVersions} versions, ` +
+        `${dataset.accounts} accounts, ${dataset.reportingCentres} reporting centres.`,
+      "",
+      table(measurements),
+      "",
+      `Memory (RSS of the portal) over ${memory.seconds} s on \`${memory.page}\` (${memory.requests} requests, ${memory.errors} errors): ` +
+        `${memory.startMb} MB after warm-up, ${memory.endMb} MB at the end, ${memory.maxMb} MB at most: ` +
+        `${memory.growthPercent >= 0 ? "+" : ""}${memory.growthPercent}% (target: ${memory.target}) ${memory.met ? "met" : "**not met**"}.`,
+      results.reduced
+        ? "\nA reduced run (shorter than the standard 10 s per page and 60 s for memory): figures are indicative only."
+        : "",
+    ].join("\n");
+    writeFileSync(path.join(OUT, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(path.join(OUT, "results.md"), `${markdown}\n`);
+    say();
+    say(markdown);
+    say();
+    say(`Written: ${path.join(OUT, "results.json")} and results.md`);
+  } finally {
+    await stopAll();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`The benchmark failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

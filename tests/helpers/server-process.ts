@@ -1,0 +1,619 @@
+// The real portal as a child process (`node --import tsx src/server.ts`) on an ephemeral loopback
+// port, its own database on the Postgres server named by TEST_DATABASE_URL, a cookie-keeping HTTP
+// client for signing in over the wire, a TCP proxy that can cut the database away, and clean-up
+// that runs even when a test fails. Used by tests/reliability and bench/run.ts.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { closeSync, openSync, readFileSync } from "node:fs";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { openDatabase, type Database } from "../../src/db/database.ts";
+import { migrate } from "../../src/db/migrate.ts";
+import { seed } from "../../src/db/seed.ts";
+import { hashPassword } from "../../src/services/passwords.ts";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Every setting src/config.ts reads: none is inherited from the test's own environment. */
+const CONFIG_KEYS = [
+  "NODE_ENV",
+  "HOST",
+  "PORT",
+  "LOG_LEVEL",
+  "DATABASE_URL",
+  "PGLITE_DIR",
+  "DB_POOL_MAX",
+  "DB_CONNECTION_TIMEOUT_MS",
+  "DB_IDLE_TIMEOUT_MS",
+  "SESSION_SECRET",
+  "TRUST_PROXY",
+  "MFA_REQUIRED",
+  "SEED_DEMO_PASSWORD",
+  "PUBLIC_BASE_URL",
+  "SMTP_URL",
+  "MAIL_FROM",
+  "SHUTDOWN_TIMEOUT_MS",
+  "SIGN_IN_LIMIT_PER_IP",
+];
+
+/** The Postgres server the reliability tests use (each test makes and drops its own database on it). */
+export function postgresServer(): string {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      "The reliability tests need a Postgres server: run them with " +
+        "TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run test:reliability",
+    );
+  }
+  return url;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up: every process and database made here is undone by cleanUp(), and child processes
+// are killed if the test runner itself exits first.
+
+const cleanups = new Set<() => Promise<void>>();
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+function onCleanUp(fn: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const once = () => {
+    cleanups.delete(once);
+    done ??= fn();
+    return done;
+  };
+  cleanups.add(once);
+  return once;
+}
+
+/** Stops every server, proxy and database this file started (newest first); for afterAll/afterEach. */
+export async function cleanUp(): Promise<void> {
+  const errors: unknown[] = [];
+  for (const fn of [...cleanups].reverse()) {
+    try {
+      await fn();
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length) throw new AggregateError(errors, "clean-up failed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Databases on the Postgres server.
+
+export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  serverUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ServerDatabase {
+  name: string;
+  url: string;
+  /** The same database through another host and port (e.g. a proxy). */
+  urlVia(port: number): string;
+  /** A Prisma connection of the test's own, to arrange data and check what was stored. */
+  open(): Promise<Database>;
+  drop(): Promise<void>;
+}
+
+/** A brand-new database on the server, migrated and seeded as in production; dropped by cleanUp(). */
+export async function createServerDatabase(
+  serverUrl = postgresServer(),
+  prefix = "rhins_rel",
+): Promise<ServerDatabase> {
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await adminQuery(serverUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const urlVia = (port: number) => {
+    const via = new URL(url);
+    via.hostname = "127.0.0.1";
+    via.port = String(port);
+    return via.toString();
+  };
+  const open = () =>
+    openDatabase({
+      kind: "postgres",
+      url: url.toString(),
+      poolMax: 5,
+      connectionTimeoutMs: 5_000,
+      idleTimeoutMs: 10_000,
+    });
+  const drop = onCleanUp(() => adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).then(() => {}));
+  try {
+    const db = await open();
+    try {
+      await migrate(db);
+      await seed(db.prisma, { production: true });
+    } finally {
+      await db.close();
+    }
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { name, url: url.toString(), urlVia, open, drop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The portal as a child process.
+
+export interface LogLine {
+  level?: number;
+  msg?: string;
+  [key: string]: unknown;
+}
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  pid: number;
+  child: ChildProcess;
+  /** Resolves when the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Recent output lines (all warnings and errors are kept; other lines only the last 1,000; with a log file, its last 1,000). */
+  output(): string[];
+  /** Parsed JSON log lines from the kept output. */
+  logs(): LogLine[];
+  /** Sends a signal and waits for the exit, killing the process if it takes longer than `withinMs`. */
+  stop(
+    signal?: NodeJS.Signals,
+    withinMs?: number,
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
+}
+
+export interface StartOptions {
+  /** Settings for src/config.ts; added to safe defaults (production, loopback, a free port). */
+  env?: Record<string, string>;
+  /** How long start-up (migrations, seed, listen, ready) may take. */
+  timeoutMs?: number;
+  /** Wait for /health/ready to answer 200 (default true). */
+  waitReady?: boolean;
+  /** Extra options for node, before the script (e.g. --cpu-prof). */
+  nodeArgs?: string[];
+  /** Write the output to this file instead of reading it (for long runs: no work in this process). */
+  logFile?: string;
+}
+
+export const SESSION_SECRET = "reliability-tests-session-secret-0123456789abcdef";
+
+/** The settings a test server gets unless told otherwise. */
+export const DEFAULT_ENV: Record<string, string> = {
+  NODE_ENV: "production",
+  SESSION_SECRET,
+  MFA_REQUIRED: "false",
+  HOST: "127.0.0.1",
+  LOG_LEVEL: "info",
+  SIGN_IN_LIMIT_PER_IP: "100000",
+};
+
+const KEEP_LINES = 1_000;
+
+/** Starts `node --import tsx src/server.ts` on a free loopback port and waits until it is ready. */
+export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of CONFIG_KEYS) delete env[key];
+  const port = Number(options.env?.PORT ?? (await freePort()));
+  Object.assign(env, DEFAULT_ENV, { PORT: String(port) }, options.env);
+  const logFd = options.logFile ? openSync(options.logFile, "a") : undefined;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/server.ts"], {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", logFd ?? "pipe", logFd ?? "pipe"],
+  });
+  if (logFd !== undefined) closeSync(logFd);
+  children.add(child);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once("exit", (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal });
+    });
+  });
+
+  const recent: string[] = [];
+  const important: string[] = [];
+  const take = (stream: NodeJS.ReadableStream | null) => {
+    let partial = "";
+    stream?.setEncoding("utf8");
+    stream?.on("data", (chunk: string) => {
+      const lines = (partial + chunk).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        if (!line) continue;
+        // Warnings, errors and anything that is not a log line (a stack trace) are all kept.
+        const level = /^\{"level":(\d+)/.exec(line)?.[1];
+        if ((level === undefined || Number(level) >= 40) && important.length < 10 * KEEP_LINES) important.push(line);
+        recent.push(line);
+        if (recent.length > KEEP_LINES) recent.shift();
+      }
+    });
+  };
+  take(child.stdout);
+  take(child.stderr);
+  const output = () =>
+    options.logFile
+      ? readFileSync(options.logFile, "utf8").split("\n").filter(Boolean).slice(-KEEP_LINES)
+      : [...new Set([...important, ...recent])];
+
+  const stop = onCleanUp(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
+  });
+
+  const timeoutMs = options.timeoutMs ?? 90_000;
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    // Listening (whatever the log level), then ready: the database answers.
+    const probe = options.waitReady === false ? "/health/live" : "/health/ready";
+    const started = Date.now();
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`the portal exited during start-up (${child.exitCode ?? child.signalCode})`);
+      if (Date.now() - started > timeoutMs) throw new Error(`the portal was not ready within ${timeoutMs} ms`);
+      const status = await fetch(`${url}${probe}`).then(
+        (res) => res.status,
+        () => 0,
+      );
+      if (status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}:\n${output().join("\n")}`, { cause: err });
+  }
+
+  return {
+    url,
+    port,
+    pid: child.pid!,
+    child,
+    exited,
+    output,
+    logs: () =>
+      output().flatMap((line) => {
+        try {
+          return [JSON.parse(line) as LogLine];
+        } catch {
+          return [];
+        }
+      }),
+    async stop(signal = "SIGTERM", withinMs = 15_000) {
+      const started = Date.now();
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill("SIGKILL"), withinMs);
+      const result = await exited;
+      clearTimeout(timer);
+      await stop();
+      return { ...result, ms: Date.now() - started };
+    },
+  };
+}
+
+/**
+ * What the portal printed that signals a problem: any line that is not a JSON log line (a stack
+ * trace printed by Express's last-resort handler, a crash) and any logged error, except errors
+ * whose message is in `expected`.
+ */
+export function problemsIn(server: ServerProcess, expected: string[] = []): string[] {
+  return server.output().filter((line) => {
+    let entry: LogLine;
+    try {
+      entry = JSON.parse(line) as LogLine;
+    } catch {
+      return true;
+    }
+    return ((entry.level ?? 0) >= 50 || /abort/i.test(String(entry.msg))) && !expected.includes(String(entry.msg));
+  });
+}
+
+/** A loopback port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Polls `check` until it returns true; throws after `timeoutMs`. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<number> {
+  const started = Date.now();
+  let last: unknown;
+  while (Date.now() - started < timeoutMs) {
+    try {
+      if (await check()) return Date.now() - started;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A browser-like HTTP client: keeps the session cookie, reads CSRF tokens, follows nothing.
+
+export function csrfTokenIn(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error("no CSRF token on the page");
+  return match[1]!;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+export class HttpClient {
+  /** The session cookie as sent: "rhins.sid=...". */
+  cookie = "";
+
+  constructor(readonly base: string) {}
+
+  async request(
+    method: string,
+    path: string,
+    body?: string,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResponse> {
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      redirect: "manual",
+      headers: {
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", origin: this.base } : {}),
+        ...headers,
+      },
+      body,
+    });
+    const set = res.headers.getSetCookie().find((c) => c.startsWith("rhins.sid="));
+    if (set) this.cookie = set.split(";")[0]!;
+    return { status: res.status, headers: res.headers, text: await res.text() };
+  }
+
+  get(path: string) {
+    return this.request("GET", path);
+  }
+
+  /** POSTs urlencoded fields as they are (no token added). */
+  postRaw(path: string, body: string | URLSearchParams) {
+    return this.request("POST", path, body.toString());
+  }
+
+  /** GETs `page` for its CSRF token, then POSTs the fields with it to `action` (default: the same path). */
+  async submit(page: string, fields: Record<string, string>, action = page): Promise<HttpResponse> {
+    const form = await this.get(page);
+    return this.postRaw(action, new URLSearchParams({ ...fields, _csrf: csrfTokenIn(form.text) }));
+  }
+
+  async signIn(email: string, password: string): Promise<this> {
+    const res = await this.submit("/partners/sign-in", { email, password });
+    if (res.status !== 302 || res.headers.get("location") !== "/partners")
+      throw new Error(`sign-in as ${email} failed: ${res.status} ${res.headers.get("location") ?? ""}`);
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A TCP proxy between the portal and Postgres, to make the database go away without touching
+// the shared server.
+
+export type ProxyState = "open" | "refusing" | "silent";
+
+interface Trigger {
+  direction: "to-server" | "to-client";
+  match: Buffer;
+  fire: () => void;
+}
+
+/**
+ * A TCP proxy between the portal and Postgres, to take the database away without touching the
+ * shared server: `cut()` resets every connection and refuses new ones (the server died),
+ * `silence()` stops passing bytes and leaves connections hanging (the network went quiet), and
+ * `cutOn()` cuts at an exact point of the conversation, e.g. just before a statement reaches the
+ * server or just after the server has committed.
+ */
+export class TcpProxy {
+  private readonly server: net.Server;
+  private readonly pairs = new Set<{ client: net.Socket; upstream?: net.Socket }>();
+  private trigger: Trigger | undefined;
+  state: ProxyState = "open";
+  port = 0;
+
+  private constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {
+    this.server = net.createServer((client) => this.accept(client));
+  }
+
+  static async start(target: string): Promise<TcpProxy> {
+    const url = new URL(target);
+    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
+    proxy.port = (proxy.server.address() as net.AddressInfo).port;
+    onCleanUp(() => proxy.close());
+    return proxy;
+  }
+
+  private accept(client: net.Socket) {
+    client.on("error", () => {});
+    if (this.state === "refusing") return void client.resetAndDestroy();
+    const pair: { client: net.Socket; upstream?: net.Socket } = { client };
+    this.pairs.add(pair);
+    client.once("close", () => {
+      this.pairs.delete(pair);
+      pair.upstream?.destroy();
+    });
+    if (this.state === "silent") return; // accepted, never answered
+    const upstream = net.connect(this.targetPort, this.targetHost);
+    pair.upstream = upstream;
+    upstream.on("error", () => {});
+    upstream.once("close", () => client.destroy());
+    const forward = (direction: Trigger["direction"], to: net.Socket) => (chunk: Buffer) => {
+      if (this.state !== "open") return;
+      const trigger = this.trigger;
+      if (trigger?.direction === direction && chunk.includes(trigger.match)) {
+        this.trigger = undefined;
+        this.cut();
+        trigger.fire();
+        return;
+      }
+      to.write(chunk);
+    };
+    client.on("data", forward("to-server", upstream));
+    upstream.on("data", forward("to-client", client));
+  }
+
+  /** Resets every connection and refuses new ones, as when the database server dies. */
+  cut(): void {
+    this.state = "refusing";
+    for (const { client, upstream } of this.pairs) {
+      client.resetAndDestroy();
+      upstream?.destroy();
+    }
+    this.pairs.clear();
+  }
+
+  /**
+   * Cuts (as `cut()`) the moment `match` passes in `direction`, without passing that chunk on:
+   * "to-server" stops a statement reaching the database, "to-client" loses the database's answer.
+   * Resolves when it has happened.
+   */
+  cutOn(direction: Trigger["direction"], match: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.trigger = { direction, match: Buffer.from(match), fire: resolve };
+    });
+  }
+
+  /** Passes no more bytes either way and answers no new connection: a network black hole. */
+  silence(): void {
+    this.state = "silent";
+  }
+
+  /** Lets new connections through again (connections cut or silenced stay dead). */
+  restore(): void {
+    if (this.state === "silent") {
+      for (const { client, upstream } of this.pairs) {
+        client.resetAndDestroy();
+        upstream?.destroy();
+      }
+      this.pairs.clear();
+    }
+    this.trigger = undefined;
+    this.state = "open";
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accounts and records the tests need, made directly in the database before the portal starts.
+
+/** Makes accounts that all share `password`; returns them in the order of `emails`. */
+export async function createAccounts(
+  db: Database,
+  emails: string[],
+  role: "COORDINATOR" | "OFFICER" | "VIEWER",
+  agencyCode: string | null,
+  password: string,
+) {
+  const agency = agencyCode ? await db.prisma.agency.findUniqueOrThrow({ where: { code: agencyCode } }) : null;
+  const passwordHash = await hashPassword(password);
+  await db.prisma.user.createMany({
+    data: emails.map((email) => ({
+      email,
+      name: email.split("@")[0]!,
+      role,
+      agencyId: agency?.id ?? null,
+      passwordHash,
+    })),
+  });
+  return db.prisma.user.findMany({ where: { email: { in: emails } }, orderBy: { id: "asc" } });
+}
+
+/** Commitments of the seeded plan that `agencyCode` leads (not "all agencies"). */
+export async function commitmentsLedBy(db: Database, agencyCode: string) {
+  return db.prisma.commitment.findMany({
+    where: { allAgencies: false, retiredAt: null, leads: { some: { agency: { code: agencyCode } } } },
+    orderBy: { id: "asc" },
+  });
+}
+
+/**
+ * A request held in flight: its headers are sent with `Expect: 100-continue`, so `received`
+ * resolves once the portal has the request (it answers "100 Continue"), and the body is only sent
+ * when `finish()` is called. `response` resolves with the final answer when the connection closes.
+ */
+export function requestInFlight(
+  url: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+) {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  let text = "";
+  socket.setEncoding("utf8");
+  let onData = () => {};
+  socket.on("data", (chunk: string) => {
+    text += chunk;
+    onData();
+  });
+  const received = new Promise<void>((resolve, reject) => {
+    onData = () => {
+      if (/^HTTP\/1\.1 100 Continue\r\n\r\n/.test(text)) resolve();
+    };
+    socket.once("error", reject);
+  });
+  const response = new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.once("close", () => {
+      const final = text.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, "");
+      const match = /^HTTP\/1\.1 (\d{3})[^\r]*\r\n([\s\S]*?)\r\n\r\n([\s\S]*)$/.exec(final);
+      if (!match) return reject(new Error(`no complete response: ${JSON.stringify(text.slice(0, 300))}`));
+      resolve({ status: Number(match[1]), headers: match[2]!, body: match[3]! });
+    });
+  });
+  response.catch(() => {});
+  const head = Object.entries({
+    Host: `${hostname}:${port}`,
+    Connection: "close",
+    "Content-Length": String(Buffer.byteLength(body)),
+    Expect: "100-continue",
+    ...headers,
+  })
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  socket.write(`${method} ${path} HTTP/1.1\r\n${head}\r\n`);
+  return {
+    received,
+    response,
+    finish() {
+      socket.write(body);
+    },
+  };
+}
