@@ -5,5 +5,5 @@ import ejs from "ejs";
 import { VIEWS_DIR } from "../../src/views.ts";
 
 export function renderPartial(name: string, params: unknown): Promise<string> {
-  return ejs.renderFile(path.join(VIEWS_DIR, `${name}.ejs`), { params }, { views: [VIEWS_DIR] });
+  return ejs.renderFile(path.join(VIEWS_DIR, `${name}.ejs`), { params }, { root: VIEWS_DIR });
 }
