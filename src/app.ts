@@ -68,7 +68,7 @@ export function createApp({ services, config, logger }: AppDependencies): Expres
   // 5. Routes. The partner area brings its own session, authentication and CSRF protection,
   // so none of them touch the public site.
   app.use("/partners", partnerArea(services, { sessionSecret: config.sessionSecret, signInLimit: config.signInLimit }));
-  app.use(publicRoutes(services));
+  app.use(publicRoutes(services, { pageCacheSeconds: config.publicPageCacheSeconds }));
 
   // 6. Not found, then errors.
   app.use(notFound);

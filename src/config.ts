@@ -32,6 +32,7 @@ const schema = z
     MAIL_FROM: z.string().min(3).default("RHINS portal <no-reply@localhost>"),
     SHUTDOWN_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
     SIGN_IN_LIMIT_PER_IP: int(1, 100_000).default(50),
+    PUBLIC_PAGE_CACHE_SECONDS: int(0, 3_600).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
@@ -86,6 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     // Sign-in and second-factor attempts from one address in 15 minutes, whichever accounts they name.
     signInLimit: { max: e.SIGN_IN_LIMIT_PER_IP, windowMs: 15 * 60_000 },
+    // Rendered public pages are reused for this long unless data changes; off outside production.
+    publicPageCacheSeconds: e.PUBLIC_PAGE_CACHE_SECONDS ?? (production ? 60 : 0),
   };
 }
 

@@ -1,5 +1,6 @@
 // Types shared across the app: what middleware adds to Express's request, response and session.
 import type { Role } from "./generated/prisma/client.ts";
+import type { PageCache } from "./middleware/page-cache.ts";
 
 export {};
 
@@ -23,6 +24,8 @@ declare global {
       user?: User;
       /** Links in the partner area's navigation bar. */
       partnerNavigation?: { href: string; text: string; active: boolean }[];
+      /** The public site's cache of rendered pages. */
+      pageCache?: PageCache;
     }
   }
 }

@@ -8,6 +8,7 @@ import { publicNavigation } from "../content/navigation.ts";
 import { accessibilityStatement, privacyNotice } from "../content/statements.ts";
 import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
+import { pageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
 import { parseYearSlug } from "../services/plan-year.ts";
 import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan-documents.ts";
@@ -93,6 +94,7 @@ async function sendPage(req: Request, res: Response, view: string, model: PageMo
   const stable = nonce ? html.split(nonce).join("") : html;
   res.set("Cache-Control", PUBLIC_CACHE_CONTROL);
   res.set("ETag", `W/"${createHash("sha256").update(stable).digest("base64url").slice(0, 32)}"`);
+  res.locals.pageCache?.store(req, res, html);
   if (req.fresh) {
     res.removeHeader("Content-Security-Policy");
     res.status(304).end();
@@ -101,17 +103,23 @@ async function sendPage(req: Request, res: Response, view: string, model: PageMo
   res.send(html);
 }
 
-export function publicRoutes(services: Services): Router {
+export function publicRoutes(
+  services: Services,
+  options: { pageCacheSeconds: number } = { pageCacheSeconds: 0 },
+): Router {
   const router = Router();
   const { plans, directory } = services;
+  const cache = pageCache({ ttlMs: options.pageCacheSeconds * 1000, version: services.audit.changes });
 
   // What the layout needs on every public page, including the 404 page.
   router.use((req, res, next) => {
     res.locals.contacts = contacts;
     res.locals.navigation = publicNavigation;
     res.locals.currentPath = req.path;
+    res.locals.pageCache = cache;
     next();
   });
+  router.use(cache.serve);
 
   const page =
     (view: string, model: PageModel) =>

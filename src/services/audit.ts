@@ -35,7 +35,11 @@ export interface AuditFilter {
 }
 
 export function auditService(prisma: PrismaClient) {
+  // Every change is audited, so this count moves whenever data may have changed (page cache).
+  let recorded = 0;
   return {
+    changes: () => recorded,
+
     async record(entry: AuditEntry, db: Db = prisma): Promise<void> {
       await db.auditEvent.create({
         data: {
@@ -49,6 +53,7 @@ export function auditService(prisma: PrismaClient) {
           ip: entry.ip ?? "",
         },
       });
+      recorded += 1;
     },
 
     /** A page of events, newest first, with the filters coordinators use. */
