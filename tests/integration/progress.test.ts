@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Express } from "express";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
-import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import { planService } from "../../src/services/plans.ts";
 import { progressService, reportingQuarter } from "../../src/services/progress.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { testApp } from "../helpers/app.ts";
+import { countingPrisma } from "../helpers/counting-prisma.ts";
 import { testDatabase } from "../helpers/database.ts";
 import { createLargePlan } from "../helpers/large-plan.ts";
 import { type Agent, createPartners, signIn, submit } from "../helpers/partners.ts";
@@ -125,15 +125,7 @@ describe("the partner plan page", () => {
 
 describe("database work", () => {
   it("is the same number of queries for the dashboard, updates and plan page whatever the plan's size", async () => {
-    let operations = 0;
-    const counting = db.prisma.$extends({
-      query: {
-        async $allOperations({ args, query }) {
-          operations += 1;
-          return query(args);
-        },
-      },
-    }) as unknown as PrismaClient;
+    const { client: counting, count } = countingPrisma(db.prisma);
     const plans = planService(counting);
     const progress = progressService(counting, plans);
     const user = {
@@ -148,10 +140,13 @@ describe("database work", () => {
     // The current plan is the latest one up to this year: first a small plan, then a large one.
     const measure = async (startYear: number) => {
       const counts: number[] = [];
-      for (const work of [() => progress.dashboard(), () => progress.updates(user), () => plans.planView(startYear)]) {
-        operations = 0;
-        await work();
-        counts.push(operations);
+      const pages: (() => Promise<unknown>)[] = [
+        () => progress.dashboard(),
+        () => progress.updates(user),
+        () => plans.planView(startYear),
+      ];
+      for (const work of pages) {
+        counts.push((await count(work)).operations);
       }
       return counts;
     };

@@ -5,11 +5,11 @@ import type { Express } from "express";
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PrismaClient } from "../../src/generated/prisma/client.ts";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { joinNames, planPeriod, planService, quarterMonths } from "../../src/services/plans.ts";
 import { testApp } from "../helpers/app.ts";
+import { countingPrisma } from "../helpers/counting-prisma.ts";
 import { testDatabase } from "../helpers/database.ts";
 
 let db: Database;
@@ -202,23 +202,8 @@ describe("plans that cannot be shown", () => {
 describe("the published plan read model", () => {
   /** The service on a client that counts every database operation it makes. */
   function countingPlans() {
-    let operations = 0;
-    const counting = db.prisma.$extends({
-      query: {
-        async $allOperations({ args, query }) {
-          operations += 1;
-          return query(args);
-        },
-      },
-    }) as unknown as PrismaClient;
-    return {
-      plans: planService(counting),
-      count: async <T>(fn: () => Promise<T>) => {
-        operations = 0;
-        const result = await fn();
-        return { result, operations };
-      },
-    };
+    const { client, count } = countingPrisma(db.prisma);
+    return { plans: planService(client), count };
   }
 
   it("returns undefined for a missing or unpublished plan", async () => {
