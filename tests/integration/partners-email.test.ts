@@ -39,12 +39,12 @@ function smtpServer(): Promise<{ server: Server; port: number; mails: Mail[] }> 
           continue;
         }
         const verb = line.slice(0, 4).toUpperCase();
-        if (verb === "EHLO" || verb === "HELO") socket.write("250 localhost\r\n");
-        else if (verb === "MAIL") ((mail.from = line), socket.write("250 OK\r\n"));
-        else if (verb === "RCPT") (mail.to.push(line), socket.write("250 OK\r\n"));
-        else if (verb === "DATA") ((inData = true), socket.write("354 go ahead\r\n"));
-        else if (verb === "QUIT") socket.end("221 bye\r\n");
-        else socket.write("250 OK\r\n");
+        if (verb === "MAIL") mail.from = line;
+        if (verb === "RCPT") mail.to.push(line);
+        if (verb === "DATA") inData = true;
+        const replies: Record<string, string> = { EHLO: "250 localhost", HELO: "250 localhost", DATA: "354 go ahead" };
+        if (verb === "QUIT") socket.end("221 bye\r\n");
+        else socket.write(`${replies[verb] ?? "250 OK"}\r\n`);
       }
     });
   });
