@@ -35,6 +35,7 @@ const CONFIG_KEYS = [
   "MAIL_FROM",
   "SHUTDOWN_TIMEOUT_MS",
   "SIGN_IN_LIMIT_PER_IP",
+  "PUBLIC_PAGE_CACHE_SECONDS",
 ];
 
 /** The Postgres server the reliability tests use (each test makes and drops its own database on it). */
