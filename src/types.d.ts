@@ -24,6 +24,8 @@ declare global {
       user?: User;
       /** Links in the partner area's navigation bar. */
       partnerNavigation?: { href: string; text: string; active: boolean }[];
+      /** A one-off success message, taken from the session for this page. */
+      flash?: { heading: string };
       /** The public site's cache of rendered pages. */
       pageCache?: PageCache;
     }

@@ -46,9 +46,7 @@ export function accountRoutes(services: Services): PartnerRoute[] {
 
   return [
     get("/account", "signed-in", (req, res) => {
-      const flash = req.session.flash;
-      delete req.session.flash;
-      res.render("pages/partners/account", accountPage(req.user!, { flash }));
+      res.render("pages/partners/account", accountPage(req.user!));
     }),
 
     post("/account/password", "signed-in", async (req, res) => {

@@ -76,14 +76,11 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
 
   return [
     get("/accounts", "coordinator", async (req, res) => {
-      const flash = req.session.flash;
-      delete req.session.flash;
       res.render("pages/partners/accounts/index", {
         area: "partners",
         title: "Accounts",
         user: req.user,
         accounts: (await services.accounts.list()).map((a) => ({ ...a, roleLabel: ROLE_LABELS[a.role] })),
-        flash,
       });
     }),
 

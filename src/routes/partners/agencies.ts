@@ -61,14 +61,11 @@ export function agenciesRoutes(services: Services): PartnerRoute[] {
 
   return [
     get("/agencies", "coordinator", async (req, res) => {
-      const flash = req.session.flash;
-      delete req.session.flash;
       res.render("pages/partners/agencies/index", {
         area: "partners",
         title: "Agencies",
         user: req.user,
         agencies: await agencies.overview(),
-        flash,
       });
     }),
 

@@ -346,8 +346,6 @@ export function directoryRoutes(services: Services): PartnerRoute[] {
 
   return [
     get("/directory", "coordinator", async (req, res) => {
-      const flash = req.session.flash;
-      delete req.session.flash;
       const [centreList, serviceList] = await Promise.all([directory.allCentres(), directory.allSupportServices()]);
       res.render("pages/partners/directory/index", {
         area: "partners",
@@ -356,7 +354,6 @@ export function directoryRoutes(services: Services): PartnerRoute[] {
         centres: centreList,
         supportServices: serviceList,
         exampleTag: EXAMPLE_TAG,
-        flash,
       });
     }),
     ...routesFor(centres),

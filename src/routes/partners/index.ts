@@ -43,6 +43,15 @@ export function partnerRouteTable(
   ];
 }
 
+/** A message saved before a redirect is shown once, on the next page (views/partials/partners/flash.ejs). */
+const showFlash: RequestHandler = (req, res, next) => {
+  if (req.method === "GET" && req.session.flash) {
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+  }
+  next();
+};
+
 const noStore: RequestHandler = (_req, res, next) => {
   res.set("Cache-Control", "no-store");
   next();
@@ -57,6 +66,7 @@ export function partnerArea(services: Services, options: PartnerAreaOptions): Ro
   router.use(passport.session());
   router.use(csrfProtection());
   router.use(partnerNavigation);
+  router.use(showFlash);
   router.use(routerFromTable(partnerRouteTable(services, passport, options), services));
   return router;
 }

@@ -154,12 +154,6 @@ const quarterParam = (req: Request): Quarter => {
 const manageHref = (startYear: number) => `/partners/plans/${yearSlug(startYear)}/manage`;
 const pathOf = (req: Request) => req.originalUrl.split("?")[0]!;
 
-function takeFlash(req: Request) {
-  const flash = req.session.flash;
-  delete req.session.flash;
-  return flash;
-}
-
 function render(res: Response, template: string, model: Record<string, unknown>, status = 200) {
   res.status(status).render(`pages/partners/plan-admin/${template}`, {
     area: "partners",
@@ -364,7 +358,6 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       "index",
       {
         title: "Plans",
-        flash: takeFlash(req),
         isCoordinator: user.role === "COORDINATOR",
         plans: plans.map((p) => ({
           ...p,
@@ -400,7 +393,6 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       const plan = await admin.manageView(startYear);
       render(res, "manage", {
         title: `Manage the ${yearLabel(startYear)} plan`,
-        flash: takeFlash(req),
         plan,
         base: `/partners/plans/${plan.slug}`,
         statusTag: PLAN_STATUS_TAGS[plan.status],

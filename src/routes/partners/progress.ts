@@ -27,12 +27,6 @@ const planFilter = z.object({
 });
 
 export function progressRoutes(services: Services): PartnerRoute[] {
-  const takeFlash = (req: Parameters<PartnerRoute["handlers"][number]>[0]) => {
-    const flash = req.session.flash;
-    delete req.session.flash;
-    return flash;
-  };
-
   return [
     get("/", "signed-in", async (req, res) => {
       const user = req.user!;
@@ -42,7 +36,6 @@ export function progressRoutes(services: Services): PartnerRoute[] {
         title: "Dashboard",
         user,
         canDo: CAN_DO[user.role],
-        flash: takeFlash(req),
         dashboard,
         charts: dashboard && {
           commitments: barChart(dashboard.commitmentCounts),

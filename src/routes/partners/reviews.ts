@@ -34,8 +34,6 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
     if (id === undefined) throw notFound(kind);
     const quarter = quarterParam(req.params.quarter);
     const page = await services.reviews.page(req.user!, kind, id, quarter);
-    const flash = req.session.flash;
-    delete req.session.flash;
     res.status(extra.status ?? 200).render("pages/partners/review", {
       area: "partners",
       title: `${kind === "commitment" ? "Commitment" : "Risk"} review, quarter ${quarter}`,
@@ -54,7 +52,6 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
       version: extra.conflict?.version ?? page.review.version,
       errors: extra.errors,
       conflict: extra.conflict,
-      flash,
     });
   }
 
