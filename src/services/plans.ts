@@ -71,6 +71,11 @@ export const ALL_AGENCIES_LABEL = "All agencies";
 /** A commitment that is not for all agencies but has no lead agency yet. */
 export const NO_LEAD_LABEL = "Not agreed yet";
 
+/** Lead agencies in short form, as the plan document writes them: "Police / SARI", "All agencies". */
+export function leadCodesLabel(allAgencies: boolean, codes: string[]): string {
+  return allAgencies ? ALL_AGENCIES_LABEL : codes.join(" / ") || NO_LEAD_LABEL;
+}
+
 const MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", timeZone: "UTC" });
 const YEAR = new Intl.DateTimeFormat("en-GB", { year: "numeric", timeZone: "UTC" });
 

@@ -4,7 +4,7 @@
 import type { PrismaClient, RagStatus } from "../generated/prisma/client.ts";
 import { STATUS_ORDER } from "../content/status.ts";
 import { type Quarter, quarterDates, quarterOf } from "./plan-year.ts";
-import type { PlanView, QuarterStatus, planService } from "./plans.ts";
+import { ALL_AGENCIES_LABEL, leadCodesLabel, type PlanView, type QuarterStatus, type planService } from "./plans.ts";
 import { RAG_RANK } from "./reviews.ts";
 
 export type TaskState = "UPDATED" | "NOT_STARTED" | "OVERDUE";
@@ -69,7 +69,10 @@ export function tasksOf(plan: PlanView, quarter: Quarter, now: Date): Task[] {
           c.id,
           c.text,
           `Objective ${o.number}: ${o.title}`,
-          c.allAgencies ? "All agencies" : c.leads.map((l) => l.code).join(" / "),
+          leadCodesLabel(
+            c.allAgencies,
+            c.leads.map((l) => l.code),
+          ),
           c.allAgencies ? [] : c.leads.map((l) => l.code),
           c.quarters,
         ),
@@ -81,7 +84,7 @@ export function tasksOf(plan: PlanView, quarter: Quarter, now: Date): Task[] {
         r.id,
         r.description,
         "Challenges and risks",
-        r.owner?.code ?? "All agencies",
+        leadCodesLabel(!r.owner, r.owner ? [r.owner.code] : []),
         r.owner ? [r.owner.code] : [],
         r.quarters,
       ),
@@ -159,7 +162,7 @@ export function progressService(
       const outstanding = tasks.filter((t) => t.state !== "UPDATED");
       const byAgency = new Map<string, Task[]>();
       for (const t of outstanding) {
-        const key = t.agencyCodes.length ? t.agencyCodes.join(" / ") : "All agencies";
+        const key = leadCodesLabel(t.agencyCodes.length === 0, t.agencyCodes);
         byAgency.set(key, [...(byAgency.get(key) ?? []), t]);
       }
       return {
@@ -179,7 +182,7 @@ export function progressService(
             counts: countByStatus(commitments.filter((t) => t.agencyCodes.includes(code)).map((t) => t.review.status)),
           })),
           {
-            label: "All agencies",
+            label: ALL_AGENCIES_LABEL,
             counts: countByStatus(commitments.filter((t) => t.agencyCodes.length === 0).map((t) => t.review.status)),
           },
         ],

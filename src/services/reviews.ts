@@ -5,6 +5,7 @@ import { Prisma, type PrismaClient, type RagStatus } from "../generated/prisma/c
 import type { AuditService } from "./audit.ts";
 import { FieldError, forbidden, notFound } from "./errors.ts";
 import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
+import { leadCodesLabel } from "./plans.ts";
 
 export type ReviewSubjectKind = "commitment" | "risk";
 
@@ -85,7 +86,10 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
         planTitle: plan.title,
         agencyIds: c.leads.map((l) => l.agencyId),
         allAgencies: c.allAgencies,
-        leadLabel: c.allAgencies ? "All agencies" : c.leads.map((l) => l.agency.code).join(" / ") || "Not agreed yet",
+        leadLabel: leadCodesLabel(
+          c.allAgencies,
+          c.leads.map((l) => l.agency.code),
+        ),
         retired: c.retiredAt !== null || c.objective.retiredAt !== null,
       };
     }
@@ -101,7 +105,7 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       planTitle: r.plan.title,
       agencyIds: r.ownerAgencyId === null ? [] : [r.ownerAgencyId],
       allAgencies: r.ownerAgencyId === null,
-      leadLabel: r.ownerAgency?.code ?? "All agencies",
+      leadLabel: leadCodesLabel(r.ownerAgency === null, r.ownerAgency ? [r.ownerAgency.code] : []),
       retired: r.retiredAt !== null,
     };
   }
