@@ -1,16 +1,18 @@
 // The composition root: every middleware is mounted here, in this order.
-import { randomUUID } from "node:crypto";
+import type { RequestListener } from "node:http";
 import compression from "compression";
-import express, { type Express } from "express";
+import express from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { formatDate, formatDateTime } from "./content/dates.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
-import { securityHeaders } from "./middleware/security.ts";
+import { pageCache } from "./middleware/page-cache.ts";
+import { JS_ENABLED_SCRIPT, securityHeaders } from "./middleware/security.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { partnerArea } from "./routes/partners/index.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { requestId } from "./logger.ts";
 import type { Services } from "./services/index.ts";
 import { VIEWS_DIR, renderWithLayout } from "./views.ts";
 
@@ -22,9 +24,9 @@ export interface AppDependencies {
 
 const PUBLIC_DIR = new URL("../public", import.meta.url).pathname;
 const GOVUK_DIR = new URL("../node_modules/govuk-frontend/dist/govuk", import.meta.url).pathname;
-const REQUEST_ID = /^[\w.-]{1,64}$/;
 
-export function createApp({ services, config, logger }: AppDependencies): Express {
+/** The portal as a Node request handler: Express, with the public page cache in front of it. */
+export function createApp({ services, config, logger }: AppDependencies): RequestListener {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
@@ -35,22 +37,13 @@ export function createApp({ services, config, logger }: AppDependencies): Expres
   // Formatting helpers every view may use.
   app.locals.formatDate = formatDate;
   app.locals.formatDateTime = formatDateTime;
+  app.locals.jsEnabledScript = JS_ENABLED_SCRIPT;
 
   // 1. Health probes: before logging and sessions, so probes are cheap and leave nothing behind.
   app.use(healthRoutes(services));
 
   // 2. Request id and logging (the id is shown on error pages as the reference).
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (req, res) => {
-        const given = req.headers["x-request-id"];
-        const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader("X-Request-Id", id);
-        return id;
-      },
-    }),
-  );
+  app.use(pinoHttp({ logger, genReqId: requestId }));
 
   // 3. Security headers, compression, static files.
   app.use(securityHeaders());
@@ -68,10 +61,21 @@ export function createApp({ services, config, logger }: AppDependencies): Expres
   // 5. Routes. The partner area brings its own session, authentication and CSRF protection,
   // so none of them touch the public site.
   app.use("/partners", partnerArea(services, { sessionSecret: config.sessionSecret, signInLimit: config.signInLimit }));
-  app.use(publicRoutes(services, { pageCacheSeconds: config.publicPageCacheSeconds }));
+  const publicPages = pageCache({
+    ttlMs: config.publicPageCacheSeconds * 1000,
+    version: services.audit.changes,
+    logger,
+    requestId,
+  });
+  app.use(publicRoutes(services, { pageCache: publicPages }));
 
   // 6. Not found, then errors.
   app.use(notFound);
   app.use(errorHandler(logger, !config.production));
-  return app;
+
+  // 0. Before all of it: a public page rendered a moment ago is sent again as it was, with no
+  // work for Express or the database.
+  return (req, res) => {
+    if (!publicPages.serve(req, res)) app(req, res);
+  };
 }

@@ -1,5 +1,7 @@
 // Structured JSON logs (pino). Secrets never reach a log line: cookies, authorisation headers,
 // passwords, tokens and CSRF values are redacted wherever they appear.
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { pino, type Logger } from "pino";
 
 export const REDACT_PATHS = [
@@ -24,4 +26,17 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     },
     destination as pino.DestinationStream | undefined,
   );
+}
+
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+/**
+ * The id of one request: the X-Request-Id a proxy gave, if it is plain, or a new one. Sent back
+ * in the same header and shown on error pages as the reference.
+ */
+export function requestId(req: IncomingMessage, res: ServerResponse): string {
+  const given = req.headers["x-request-id"];
+  const id = typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
+  res.setHeader("X-Request-Id", id);
+  return id;
 }

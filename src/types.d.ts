@@ -17,8 +17,6 @@ declare global {
       twoFactorEnabled: boolean;
     }
     interface Locals {
-      /** Per-request CSP nonce for the single inline script. */
-      cspNonce: string;
       /** CSRF token for forms in the partner area. */
       csrfToken?: string;
       user?: User;

@@ -1,15 +1,25 @@
-// Public pages are the same for every visitor, but building one needs the database and a
-// render. This keeps each rendered public page for a short time, and only until the
-// partnership's data next changes (every change is audited, so the audit count is the version),
-// then serves it again with the current response's own CSP nonce. Browsers and a CDN cache the
-// same pages for longer anyway (Cache-Control: public, max-age=300).
-import type { Request, RequestHandler, Response } from "express";
+// Public pages are the same for every visitor, but building one needs the database, a render and
+// Express's middleware. This keeps each rendered public page whole (its headers, and its body
+// plain and gzipped) for a short time, and only until the partnership's data
+// next changes (every change is audited, so the audit count is the version). Repeat requests are
+// answered before Express runs, which is what lets the public site keep up with a rush of
+// visitors (README, Performance). Browsers and a CDN cache the same pages for longer anyway
+// (Cache-Control: public, max-age=300).
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { gzipSync } from "node:zlib";
+import fresh from "fresh";
+import Negotiator from "negotiator";
+import type { Request, Response } from "express";
+import type { Logger } from "pino";
+
+type Encoding = "gzip" | "identity";
 
 interface Entry {
-  /** The page split at its CSP nonce, so a new nonce can be put back in. */
-  parts: string[];
+  /** The headers the page was first sent with, less those that belong to one response. */
+  headers: OutgoingHttpHeaders;
   etag: string;
-  cacheControl: string;
+  bodies: Record<Encoding, Buffer>;
   storedAt: number;
   version: number;
 }
@@ -18,41 +28,65 @@ export interface PageCacheOptions {
   ttlMs: number;
   /** Changes whenever data shown on public pages may have changed. */
   version: () => number;
+  logger: Logger;
+  /** The request id for a response (the same one the app's request log uses). */
+  requestId: (req: IncomingMessage, res: ServerResponse) => string;
   maxEntries?: number;
 }
 
 const MAX_KEY_LENGTH = 300;
+/** Headers that are set afresh for each response, or by Node itself. */
+const PER_RESPONSE = new Set(["x-request-id", "content-length", "content-encoding", "date", "connection", "vary"]);
+const ENCODINGS: Encoding[] = ["gzip", "identity"];
 
-export function pageCache({ ttlMs, version, maxEntries = 500 }: PageCacheOptions) {
+export function pageCache({ ttlMs, version, logger, requestId, maxEntries = 500 }: PageCacheOptions) {
   const entries = new Map<string, Entry>();
-  const keyOf = (req: Request) =>
-    req.method === "GET" && req.originalUrl.length <= MAX_KEY_LENGTH ? req.originalUrl : undefined;
-
-  const serve: RequestHandler = (req, res, next) => {
-    const key = keyOf(req);
-    const entry = key === undefined ? undefined : entries.get(key);
-    if (!entry || Date.now() - entry.storedAt > ttlMs || entry.version !== version()) return next();
-    res.status(200).type("html").set({ "Cache-Control": entry.cacheControl, ETag: entry.etag });
-    if (req.fresh) {
-      res.removeHeader("Content-Security-Policy"); // as on a rendered 304: the cached page keeps its own
-      res.status(304).end();
-      return;
-    }
-    res.send(entry.parts.join(res.locals.cspNonce));
-  };
+  const keyOf = (method: string | undefined, url: string | undefined) =>
+    (method === "GET" || method === "HEAD") && url && url.length <= MAX_KEY_LENGTH ? url : undefined;
 
   return {
     enabled: ttlMs > 0,
-    serve,
-    /** Keeps a page just sent with status 200 (html as sent, with this response's nonce). */
+
+    /** Answers the request from the cache if it holds the page; false if the app must answer. */
+    serve(req: IncomingMessage, res: ServerResponse): boolean {
+      const key = keyOf(req.method, req.url);
+      const entry = key === undefined ? undefined : entries.get(key);
+      if (!entry || Date.now() - entry.storedAt > ttlMs || entry.version !== version()) return false;
+      const started = performance.now();
+      const id = requestId(req, res);
+      const headers: OutgoingHttpHeaders = { ...entry.headers, vary: "Accept-Encoding" };
+      let status = 200;
+      if (fresh(req.headers, { etag: entry.etag })) {
+        status = 304; // only the validators and caching headers (RFC 9110 15.4.5)
+        res.writeHead(status, { etag: entry.etag, "cache-control": headers["cache-control"], vary: headers.vary });
+        res.end();
+      } else {
+        const encoding = (new Negotiator(req).encoding(ENCODINGS) ?? "identity") as Encoding;
+        const body = entry.bodies[encoding];
+        if (encoding !== "identity") headers["content-encoding"] = encoding;
+        headers["content-length"] = body.length;
+        res.writeHead(status, headers);
+        res.end(req.method === "HEAD" ? undefined : body);
+      }
+      const responseTime = Math.round(performance.now() - started);
+      logger.info({ req: { id, method: req.method, url: req.url }, res: { statusCode: status }, responseTime, pageCache: "hit" }, "request completed"); // prettier-ignore
+      return true;
+    },
+
+    /** Keeps a public page just rendered with status 200, with the headers it is being sent with. */
     store(req: Request, res: Response, html: string) {
-      const key = keyOf(req);
+      const key = keyOf(req.method, req.originalUrl);
       if (ttlMs <= 0 || key === undefined) return;
+      const headers: OutgoingHttpHeaders = {};
+      for (const [name, value] of Object.entries(res.getHeaders())) {
+        if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
+      }
+      const identity = Buffer.from(html);
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(key, {
-        parts: html.split(res.locals.cspNonce),
+        headers,
         etag: String(res.get("ETag")),
-        cacheControl: String(res.get("Cache-Control")),
+        bodies: { identity, gzip: gzipSync(identity) },
         storedAt: Date.now(),
         version: version(),
       });

@@ -8,7 +8,7 @@ import { publicNavigation } from "../content/navigation.ts";
 import { accessibilityStatement, privacyNotice } from "../content/statements.ts";
 import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
-import { pageCache } from "../middleware/page-cache.ts";
+import type { PageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
 import { parseYearSlug } from "../services/plan-year.ts";
 import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan-documents.ts";
@@ -76,11 +76,8 @@ function renderToString(res: Response, view: string, model: object): Promise<str
 }
 
 /**
- * Sends a public page that browsers and a CDN may cache. The ETag is a hash of the page without
- * the per-request CSP nonce, so an unchanged page is answered with 304. A 304 carries no
- * Content-Security-Policy: the cache keeps the policy it stored with the page, whose nonce
- * matches the stored page's script (RFC 9110 15.4.5: a 304 sends only the validators and
- * caching headers).
+ * Sends a public page that browsers and a CDN may cache, with an ETag (a hash of the page) so an
+ * unchanged page is answered with 304, and keeps it in the public page cache.
  */
 async function sendPage(req: Request, res: Response, view: string, model: PageModel, status = 200): Promise<void> {
   const html = await renderToString(res, view, model);
@@ -90,36 +87,28 @@ async function sendPage(req: Request, res: Response, view: string, model: PageMo
     res.send(html);
     return;
   }
-  const nonce = res.locals.cspNonce;
-  const stable = nonce ? html.split(nonce).join("") : html;
   res.set("Cache-Control", PUBLIC_CACHE_CONTROL);
-  res.set("ETag", `W/"${createHash("sha256").update(stable).digest("base64url").slice(0, 32)}"`);
+  res.set("ETag", `W/"${createHash("sha256").update(html).digest("base64url").slice(0, 32)}"`);
   res.locals.pageCache?.store(req, res, html);
   if (req.fresh) {
-    res.removeHeader("Content-Security-Policy");
     res.status(304).end();
     return;
   }
   res.send(html);
 }
 
-export function publicRoutes(
-  services: Services,
-  options: { pageCacheSeconds: number } = { pageCacheSeconds: 0 },
-): Router {
+export function publicRoutes(services: Services, options: { pageCache?: PageCache } = {}): Router {
   const router = Router();
   const { plans, directory } = services;
-  const cache = pageCache({ ttlMs: options.pageCacheSeconds * 1000, version: services.audit.changes });
 
   // What the layout needs on every public page, including the 404 page.
   router.use((req, res, next) => {
     res.locals.contacts = contacts;
     res.locals.navigation = publicNavigation;
     res.locals.currentPath = req.path;
-    res.locals.pageCache = cache;
+    res.locals.pageCache = options.pageCache;
     next();
   });
-  router.use(cache.serve);
 
   const page =
     (view: string, model: PageModel) =>

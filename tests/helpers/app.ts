@@ -1,4 +1,6 @@
 // Builds the real app on a test database, with real services.
+import { createHash } from "node:crypto";
+import { JSDOM } from "jsdom";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Database } from "../../src/db/database.ts";
@@ -15,4 +17,15 @@ export function testApp(db: Database, env: Record<string, string> = {}) {
   const built = services(db, { config, logger });
   const app = createApp({ services: built, config, logger });
   return { app, services: built, config };
+}
+
+/** The CSP source for each inline script in a page ('sha256-…'), to check the policy allows exactly these. */
+export function inlineScriptHashes(html: string): string[] {
+  const scripts = new JSDOM(html).window.document.querySelectorAll("script:not([src])");
+  return [...scripts].map(
+    (s) =>
+      `'sha256-${createHash("sha256")
+        .update(s.textContent ?? "")
+        .digest("base64")}'`,
+  );
 }

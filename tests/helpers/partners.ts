@@ -1,6 +1,6 @@
 // Signing in and posting forms as a real browser would: cookies kept, CSRF token read from the
 // page, then posted with the form. CSRF protection stays on in every test.
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import request from "supertest";
 import type { Database } from "../../src/db/database.ts";
 import { hashPassword } from "../../src/services/passwords.ts";
@@ -24,7 +24,7 @@ export async function submit(agent: Agent, page: string, fields: Record<string, 
     .send({ ...fields, _csrf: csrfToken(form.text) });
 }
 
-export async function signIn(app: Express, email: string, password = PASSWORD): Promise<Agent> {
+export async function signIn(app: RequestListener, email: string, password = PASSWORD): Promise<Agent> {
   const agent = request.agent(app);
   const res = await submit(agent, "/partners/sign-in", { email, password });
   if (res.status !== 302) throw new Error(`sign-in as ${email} failed: ${res.status}`);

@@ -1,7 +1,7 @@
 // Coordinators manage the partnership's agencies at /partners/agencies: add, change, deactivate,
 // reactivate, reorder and delete (refused while anything refers to the agency), through the real
 // forms with sessions and CSRF, every change audited, and the public About page following.
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { type Agent, createPartners, csrfToken, signIn, submit } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let built: ReturnType<typeof testApp>;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 let coordinator: Agent;

@@ -1,7 +1,7 @@
 // Coordinators keep the public directory at /partners/directory: reporting centres and support
 // services added, changed, hidden, shown and deleted through the real forms (sessions, CSRF),
 // every change audited, and the public /reporting-centres and /support pages following.
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { type Agent, createPartners, csrfToken, signIn, submit } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 let coordinator: Agent;
 

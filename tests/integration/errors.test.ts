@@ -3,6 +3,7 @@ import request from "supertest";
 import { describe, expect, it } from "vitest";
 import { errorHandler } from "../../src/middleware/errors.ts";
 import { createLogger } from "../../src/logger.ts";
+import { JS_ENABLED_SCRIPT } from "../../src/middleware/security.ts";
 import { VIEWS_DIR, renderWithLayout } from "../../src/views.ts";
 
 // The real error handler and views behind routes that fail on purpose.
@@ -15,8 +16,8 @@ function failingApp(showStack: boolean, error: Error) {
   app.set("views", VIEWS_DIR);
   app.engine("ejs", renderWithLayout);
   app.set("view engine", "ejs");
+  app.locals.jsEnabledScript = JS_ENABLED_SCRIPT;
   app.use((req, res, next) => {
-    res.locals.cspNonce = "test";
     (req as { id?: string }).id = "ref-123";
     next();
   });

@@ -1,6 +1,7 @@
 // The role x route matrix, built from the partner area's own route table: a route added to the
 // table is checked here automatically, and a route added any other way fails the first test.
-import type { Express, Router } from "express";
+import type { RequestListener } from "node:http";
+import type { Router } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Access } from "../../src/middleware/authentication.ts";
@@ -13,7 +14,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { type Agent, createPartners, csrfToken, signIn } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let built: ReturnType<typeof testApp>;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "../helpers/app.ts";
@@ -8,7 +8,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { PASSWORD, type Agent, createPartners, csrfToken, signIn, submit } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 let coordinator: Agent;
 

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "../helpers/app.ts";
@@ -8,7 +8,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { createPartners, csrfToken, signIn } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 
 beforeAll(async () => {
@@ -118,7 +118,7 @@ describe("partner pages", () => {
     ]) {
       const res = await agent.get(path);
       expect(res.headers["cache-control"], path).toBe("no-store");
-      expect(res.headers["content-security-policy"], path).toMatch(/script-src 'self' 'nonce-/);
+      expect(res.headers["content-security-policy"], path).toMatch(/script-src 'self' 'sha256-/);
       expect(res.headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
       expect(res.headers["strict-transport-security"], path).toBeTruthy();
       expect(res.headers["referrer-policy"], path).toBe("same-origin");

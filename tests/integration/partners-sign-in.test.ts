@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import type { Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { seed } from "../../src/db/seed.ts";
@@ -9,7 +9,7 @@ import { reopenableDatabase, testDatabase } from "../helpers/database.ts";
 import { PASSWORD, createPartners, csrfToken, sessionCookie, signIn, submit } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 // Coordinators run the plan through the forms: create a year's plan, fill it in, reorder, retire,
 // delete (refused once there are reviews), publish, close quarters, set deadlines and roll over.
 // Every refused request is shown to store nothing by comparing the tables before and after.
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
@@ -15,7 +15,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { type Agent, createPartners, csrfToken, signIn, submit } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let built: ReturnType<typeof testApp>;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 let coordinator: Agent;

@@ -1,6 +1,6 @@
 // The reporting-centre finder and the support services page on the real seeded directory: the
 // filters work, choices come from the data, and no input, however odd, gives a 500.
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +12,7 @@ import { testApp } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/database.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 beforeAll(async () => {
   db = await testDatabase();
   await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });

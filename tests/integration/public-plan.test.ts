@@ -1,7 +1,7 @@
 // The published plan on the public site: objectives, commitments, lead agencies, quarterly
 // statuses as worded tags, risks; unpublished or unknown years are 404; and the read model makes
 // the same number of queries whatever the plan's size.
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +13,7 @@ import { countingPrisma } from "../helpers/counting-prisma.ts";
 import { testDatabase } from "../helpers/database.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 beforeAll(async () => {
   db = await testDatabase();
   await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });

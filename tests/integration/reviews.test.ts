@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Express } from "express";
+import type { RequestListener } from "node:http";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { commentaryRequired } from "../../src/services/reviews.ts";
@@ -10,7 +10,7 @@ import { testDatabase } from "../helpers/database.ts";
 import { type Agent, createPartners, csrfToken, signIn } from "../helpers/partners.ts";
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 let ids: {
   nscCommitment: number;

@@ -6,7 +6,8 @@
 // The main forms have generators that know their fields (so many attempts get past the first
 // check); then every POST route in the partner route table and every GET route of the site is
 // swept with the fields its own form shows, so a form added later is covered without editing this.
-import type { Express, Router } from "express";
+import type { RequestListener } from "node:http";
+import type { Router } from "express";
 import fc from "fast-check";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +25,7 @@ import { type Agent, PASSWORD, createPartners, csrfToken, signIn } from "../help
 const RUNS = { form: 100, sweepPost: 25, sweepGet: 10 };
 
 let db: Database;
-let app: Express;
+let app: RequestListener;
 let built: ReturnType<typeof testApp>;
 let partners: Awaited<ReturnType<typeof createPartners>>;
 let agents: { anonymous: Agent; officer: Agent; coordinator: Agent };
