@@ -6,9 +6,29 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
+/**
+ * Each request restarts a session's idle clock (rolling), but its expiry is written to the
+ * database at most this often: a partner clicking around costs no write per page, and the idle
+ * timeout still holds to within this much.
+ */
+export const TOUCH_INTERVAL_MS = 60_000;
+/** Past this many remembered writes, those older than the interval are forgotten. */
+const MAX_REMEMBERED = 1_000;
+
 export class PrismaSessionStore extends session.Store {
+  /** When this process last wrote each session's expiry. */
+  private readonly written = new Map<string, number>();
+
   constructor(private readonly prisma: PrismaClient) {
     super();
+  }
+
+  private wrote(sid: string): void {
+    const now = Date.now();
+    if (this.written.size >= MAX_REMEMBERED) {
+      for (const [key, at] of this.written) if (now - at >= TOUCH_INTERVAL_MS) this.written.delete(key);
+    }
+    this.written.set(sid, now);
   }
 
   /** The cookie's expiry is the idle timeout, restarted on every request (rolling). */
@@ -34,18 +54,30 @@ export class PrismaSessionStore extends session.Store {
     const values = { data: JSON.parse(JSON.stringify(data)), expiresAt: this.expiry(data), userId: this.userId(data) };
     this.prisma.webSession
       .upsert({ where: { sid }, create: { sid, ...values }, update: values })
-      .then(() => callback?.())
+      .then(() => {
+        this.wrote(sid);
+        callback?.();
+      })
       .catch((err) => callback?.(err));
   }
 
   override touch(sid: string, data: SessionData, callback?: Callback): void {
+    const last = this.written.get(sid);
+    if (last !== undefined && Date.now() - last < TOUCH_INTERVAL_MS) {
+      callback?.();
+      return;
+    }
     this.prisma.webSession
       .updateMany({ where: { sid }, data: { expiresAt: this.expiry(data) } })
-      .then(() => callback?.())
+      .then(() => {
+        this.wrote(sid);
+        callback?.();
+      })
       .catch((err) => callback?.(err));
   }
 
   override destroy(sid: string, callback?: Callback): void {
+    this.written.delete(sid);
     this.prisma.webSession
       .deleteMany({ where: { sid } })
       .then(() => callback?.())

@@ -3,6 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type { RequestListener } from "node:http";
 import type { Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
+import { TOUCH_INTERVAL_MS } from "../../src/db/session-store.ts";
+import { IDLE_TIMEOUT_MS } from "../../src/middleware/session.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "../helpers/app.ts";
 import { reopenableDatabase, testDatabase } from "../helpers/database.ts";
@@ -224,6 +226,26 @@ describe("session timeouts", () => {
     vi.setSystemTime(Date.now() + 31 * 60_000);
     const res = await agent.get("/partners").expect(302);
     expect(res.headers.location).toBe("/partners/sign-in");
+  });
+
+  it("write a session's expiry at most once a minute, so most pages cost no session write", async () => {
+    const agent = await signIn(app, partners.viewer.email);
+    const expiry = async () => {
+      const latest = await db.prisma.webSession.findFirstOrThrow({
+        where: { userId: partners.viewer.id },
+        orderBy: { createdAt: "desc" },
+      });
+      return latest.expiresAt.getTime();
+    };
+    const signedInExpiry = await expiry();
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const start = Date.now();
+    vi.setSystemTime(start + 30_000);
+    await agent.get("/partners").expect(200);
+    expect(await expiry()).toBe(signedInExpiry);
+    vi.setSystemTime(start + TOUCH_INTERVAL_MS + 1_000);
+    await agent.get("/partners").expect(200);
+    expect(await expiry()).toBe(start + TOUCH_INTERVAL_MS + 1_000 + IDLE_TIMEOUT_MS);
   });
 
   it("end a session 12 hours after sign-in, however active", async () => {
