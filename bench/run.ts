@@ -10,7 +10,8 @@
 //
 // Settings: BENCH_SECONDS (per page, 10), BENCH_CONNECTIONS (10), BENCH_RSS_SECONDS (60),
 // BENCH_RSS_PAGE (/plan), BENCH_OUT (folder for results.json and results.md, default bench),
-// BENCH_CPU_PROF=1 (write a V8 CPU profile of the portal to bench/out, for finding a slow page).
+// BENCH_CPU_PROF=1 (write a V8 CPU profile of the portal to bench/out, for finding a slow page),
+// BENCH_PAGES (only the pages whose path starts with one of these comma-separated prefixes).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -43,6 +44,7 @@ const OUT = path.resolve(process.env.BENCH_OUT || HERE);
 const SCRATCH = path.join(HERE, "out"); // logs and profiles (not committed)
 const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
 const SERVER_URL = process.env.DATABASE_URL || undefined;
+const ONLY = process.env.BENCH_PAGES?.split(",").filter(Boolean);
 
 /** Public pages must reach this share of the bare server's throughput (GUIDE section 6). */
 const PUBLIC_RATIO_TARGET = 0.5;
@@ -293,7 +295,7 @@ async function main() {
     const baseline = await startBaseline(server.url);
     baselineChild = baseline.child;
     const year = yearSlug(dataset.currentYear);
-    const pages: Page[] = [
+    const allPages: Page[] = [
       { name: "/", path: "/", kind: "public" },
       { name: "/report", path: "/report", kind: "public" },
       { name: "/reporting-centres", path: "/reporting-centres?town=Clevedon", kind: "public" },
@@ -302,6 +304,7 @@ async function main() {
       { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: true },
       { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: true },
     ];
+    const pages = allPages.filter((page) => !ONLY || ONLY.some((prefix) => page.path.startsWith(prefix)));
 
     say(`Measuring ${SECONDS} s per page at ${CONNECTIONS} connections...`);
     const base = await measure(

@@ -229,10 +229,13 @@ export function agencyService(prisma: PrismaClient, audit: AuditService = auditS
 
     /**
      * Deletes an agency nothing refers to. The row is locked first, so an account or lead role
-     * added at the same moment either is counted here or waits and then fails.
+     * added at the same moment either is counted here or waits and then fails. Before that, this
+     * joins the queue every writer joins at its first write (the data_version migration), so the
+     * row lock cannot deadlock with a writer already in the queue.
      */
     async remove(actor: Actor, id: number) {
       return prisma.$transaction(async (tx) => {
+        await tx.$queryRaw`SELECT 1 FROM "DataVersion" WHERE id = 1 FOR UPDATE`;
         const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM "Agency" WHERE id = ${id} FOR UPDATE`;
         if (locked.length === 0) throw notFound("agency");
         const agency = await find(id, tx);

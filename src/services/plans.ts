@@ -57,7 +57,7 @@ export interface PublishedRisk {
   quarters: QuarterStatus[];
 }
 
-export type PlanView = NonNullable<Awaited<ReturnType<ReturnType<typeof planService>["planView"]>>>;
+export type PlanView = NonNullable<Awaited<ReturnType<typeof buildPlanView>>>;
 export type PublishedPlan = PlanView;
 
 export interface PlanViewOptions {
@@ -98,7 +98,11 @@ export function joinNames(names: string[]): string {
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
+/** Plan views kept at once (a few years, with and without retired items). */
+const MAX_KEPT_VIEWS = 20;
+
 export function planService(prisma: PrismaClient, now: () => Date = () => new Date()) {
+  const views = new Map<string, { version: bigint; view: Promise<PlanView | undefined> }>();
   return {
     /**
      * The plan the public should see: the published plan for this financial year, or else the
@@ -141,172 +145,200 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
     },
 
     /**
-     * One year's plan: vision, purposes, achievements, quarters, objectives with their
-     * commitments, lead agencies and each quarter's review, and the risks with their owner,
-     * mitigation and each quarter's review. Retired items are left out unless asked for.
-     * Undefined when there is no such plan (or, with publishedOnly, it is not published).
-     *
-     * A fixed number of queries whatever the plan's size: the plan, then one query for each kind
-     * of row, all reviews in one query, joined up here.
+     * One year's plan (buildPlanView), kept and shared until the data behind it changes: one
+     * small query checks the data version (the data_version migration), so a change committed
+     * by any instance is seen on the next request. Read models are frozen: callers derive from
+     * them and never change them.
      */
-    async planView(startYear: number, options: PlanViewOptions = {}) {
-      const plan = await prisma.plan.findFirst({
-        where: { startYear, ...(options.publishedOnly && { status: "PUBLISHED" }) },
-        select: {
-          id: true,
-          startYear: true,
-          title: true,
-          strapline: true,
-          vision: true,
-          introduction: true,
-          status: true,
-          publishedAt: true,
-          updatedAt: true,
-        },
-      });
-      if (!plan) return undefined;
-      const planId = plan.id;
-      const live = options.includeRetired ? {} : { retiredAt: null };
-      const liveCommitment = { ...live, objective: { planId, ...live } };
-
-      const [purposes, achievements, quarters, objectives, commitments, leads, risks, reviews] = await Promise.all([
-        prisma.purpose.findMany({
-          where: { planId },
-          orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: { id: true, text: true },
-        }),
-        prisma.achievement.findMany({
-          where: { planId },
-          orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: { id: true, title: true, description: true },
-        }),
-        prisma.planQuarter.findMany({ where: { planId }, orderBy: { quarter: "asc" } }),
-        prisma.objective.findMany({
-          where: { planId, ...live },
-          orderBy: [{ number: "asc" }, { id: "asc" }],
-          select: { id: true, number: true, title: true, retiredAt: true },
-        }),
-        prisma.commitment.findMany({
-          where: liveCommitment,
-          orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: { id: true, objectiveId: true, text: true, allAgencies: true, retiredAt: true },
-        }),
-        prisma.commitmentLead.findMany({
-          where: { commitment: liveCommitment },
-          orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
-          select: { commitmentId: true, agency: { select: { id: true, code: true, name: true } } },
-        }),
-        prisma.risk.findMany({
-          where: { planId, ...live },
-          orderBy: [{ position: "asc" }, { id: "asc" }],
-          select: {
-            id: true,
-            description: true,
-            mitigation: true,
-            rating: true,
-            retiredAt: true,
-            ownerAgency: { select: { id: true, code: true, name: true } },
-          },
-        }),
-        prisma.review.findMany({
-          where: { OR: [{ commitment: liveCommitment }, { risk: { planId, ...live } }] },
-          select: {
-            commitmentId: true,
-            riskId: true,
-            quarter: true,
-            status: true,
-            commentary: true,
-            version: true,
-            updatedAt: true,
-            author: { select: { name: true } },
-            authorAgency: { select: { code: true } },
-          },
-        }),
-      ]);
-
-      const reviewOf = new Map<string, (typeof reviews)[number]>();
-      for (const r of reviews) {
-        const key = r.commitmentId !== null ? `c${r.commitmentId}` : `r${r.riskId}`;
-        reviewOf.set(`${key}q${r.quarter}`, r);
-      }
-      const quarterMonthsLabels = QUARTERS.map((q) => quarterMonths(plan.startYear, q));
-      const quartersOf = (key: string): QuarterStatus[] =>
-        QUARTERS.map((quarter, i) => {
-          const r = reviewOf.get(`${key}q${quarter}`);
-          return {
-            quarter,
-            months: quarterMonthsLabels[i]!,
-            status: r?.status ?? "NOT_STARTED",
-            commentary: r?.commentary ?? "",
-            version: r?.version ?? 0,
-            updatedAt: r && r.version > 0 ? r.updatedAt : null,
-            updatedBy: r?.author?.name ?? null,
-            updatedByAgency: r?.authorAgency?.code ?? null,
-          };
-        });
-
-      const leadsOf = new Map<number, LeadAgency[]>();
-      for (const l of leads) {
-        const list = leadsOf.get(l.commitmentId) ?? [];
-        list.push(l.agency);
-        leadsOf.set(l.commitmentId, list);
-      }
-      const commitmentsOf = new Map<number, PublishedCommitment[]>();
-      for (const c of commitments) {
-        const list = commitmentsOf.get(c.objectiveId) ?? [];
-        const agencies = c.allAgencies ? [] : (leadsOf.get(c.id) ?? []);
-        list.push({
-          id: c.id,
-          number: "", // set below, once the objective's number is known
-          text: c.text,
-          allAgencies: c.allAgencies,
-          leads: agencies,
-          leadLabel: c.allAgencies
-            ? ALL_AGENCIES_LABEL
-            : agencies.length === 0
-              ? NO_LEAD_LABEL
-              : joinNames(agencies.map((a) => a.name)),
-          retired: c.retiredAt !== null,
-          quarters: quartersOf(`c${c.id}`),
-        });
-        commitmentsOf.set(c.objectiveId, list);
-      }
-
-      return {
-        ...plan,
-        yearLabel: yearLabel(plan.startYear),
-        slug: yearSlug(plan.startYear),
-        period: planPeriod(plan.startYear),
-        purposes: purposes.map((p) => p.text),
-        purposeItems: purposes,
-        achievements,
-        quarters: QUARTERS.map((quarter, i) => {
-          const q = quarters.find((row) => row.quarter === quarter);
-          return {
-            quarter,
-            months: quarterMonthsLabels[i]!,
-            deadline: q?.deadline ?? null,
-            closed: q?.closedAt != null,
-          };
-        }),
-        objectives: objectives.map((o): PublishedObjective => ({
-          id: o.id,
-          number: o.number,
-          title: o.title,
-          retired: o.retiredAt !== null,
-          commitments: (commitmentsOf.get(o.id) ?? []).map((c, i) => ({ ...c, number: `${o.number}.${i + 1}` })),
-        })),
-        risks: risks.map((r): PublishedRisk => ({
-          id: r.id,
-          description: r.description,
-          mitigation: r.mitigation,
-          rating: r.rating,
-          owner: r.ownerAgency,
-          ownerLabel: r.ownerAgency?.name ?? ALL_AGENCIES_LABEL,
-          retired: r.retiredAt !== null,
-          quarters: quartersOf(`r${r.id}`),
-        })),
-      };
+    async planView(startYear: number, options: PlanViewOptions = {}): Promise<PlanView | undefined> {
+      const version = (await prisma.dataVersion.findUnique({ where: { id: 1 } }))?.value;
+      const key = `${startYear}:${options.publishedOnly === true}:${options.includeRetired === true}`;
+      const kept = views.get(key);
+      if (kept && version !== undefined && kept.version === version) return kept.view;
+      // Read after the version, so a change committed meanwhile makes the next request rebuild.
+      const view = buildPlanView(prisma, startYear, options).then((v) => v && deepFreeze(v));
+      if (version === undefined) return view;
+      if (views.size >= MAX_KEPT_VIEWS) views.delete(views.keys().next().value!);
+      views.set(key, { version, view });
+      view.catch(() => views.delete(key));
+      return view;
     },
   };
+}
+
+/**
+ * One year's plan: vision, purposes, achievements, quarters, objectives with their
+ * commitments, lead agencies and each quarter's review, and the risks with their owner,
+ * mitigation and each quarter's review. Retired items are left out unless asked for.
+ * Undefined when there is no such plan (or, with publishedOnly, it is not published).
+ *
+ * A fixed number of queries whatever the plan's size: the plan, then one query for each kind
+ * of row, all reviews in one query, joined up here.
+ */
+async function buildPlanView(prisma: PrismaClient, startYear: number, options: PlanViewOptions) {
+  const plan = await prisma.plan.findFirst({
+    where: { startYear, ...(options.publishedOnly && { status: "PUBLISHED" }) },
+    select: {
+      id: true,
+      startYear: true,
+      title: true,
+      strapline: true,
+      vision: true,
+      introduction: true,
+      status: true,
+      publishedAt: true,
+      updatedAt: true,
+    },
+  });
+  if (!plan) return undefined;
+  const planId = plan.id;
+  const live = options.includeRetired ? {} : { retiredAt: null };
+  const liveCommitment = { ...live, objective: { planId, ...live } };
+
+  const [purposes, achievements, quarters, objectives, commitments, leads, risks, reviews] = await Promise.all([
+    prisma.purpose.findMany({
+      where: { planId },
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: { id: true, text: true },
+    }),
+    prisma.achievement.findMany({
+      where: { planId },
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: { id: true, title: true, description: true },
+    }),
+    prisma.planQuarter.findMany({ where: { planId }, orderBy: { quarter: "asc" } }),
+    prisma.objective.findMany({
+      where: { planId, ...live },
+      orderBy: [{ number: "asc" }, { id: "asc" }],
+      select: { id: true, number: true, title: true, retiredAt: true },
+    }),
+    prisma.commitment.findMany({
+      where: liveCommitment,
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: { id: true, objectiveId: true, text: true, allAgencies: true, retiredAt: true },
+    }),
+    prisma.commitmentLead.findMany({
+      where: { commitment: liveCommitment },
+      orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
+      select: { commitmentId: true, agency: { select: { id: true, code: true, name: true } } },
+    }),
+    prisma.risk.findMany({
+      where: { planId, ...live },
+      orderBy: [{ position: "asc" }, { id: "asc" }],
+      select: {
+        id: true,
+        description: true,
+        mitigation: true,
+        rating: true,
+        retiredAt: true,
+        ownerAgency: { select: { id: true, code: true, name: true } },
+      },
+    }),
+    prisma.review.findMany({
+      where: { OR: [{ commitment: liveCommitment }, { risk: { planId, ...live } }] },
+      select: {
+        commitmentId: true,
+        riskId: true,
+        quarter: true,
+        status: true,
+        commentary: true,
+        version: true,
+        updatedAt: true,
+        author: { select: { name: true } },
+        authorAgency: { select: { code: true } },
+      },
+    }),
+  ]);
+
+  const reviewOf = new Map<string, (typeof reviews)[number]>();
+  for (const r of reviews) {
+    const key = r.commitmentId !== null ? `c${r.commitmentId}` : `r${r.riskId}`;
+    reviewOf.set(`${key}q${r.quarter}`, r);
+  }
+  const quarterMonthsLabels = QUARTERS.map((q) => quarterMonths(plan.startYear, q));
+  const quartersOf = (key: string): QuarterStatus[] =>
+    QUARTERS.map((quarter, i) => {
+      const r = reviewOf.get(`${key}q${quarter}`);
+      return {
+        quarter,
+        months: quarterMonthsLabels[i]!,
+        status: r?.status ?? "NOT_STARTED",
+        commentary: r?.commentary ?? "",
+        version: r?.version ?? 0,
+        updatedAt: r && r.version > 0 ? r.updatedAt : null,
+        updatedBy: r?.author?.name ?? null,
+        updatedByAgency: r?.authorAgency?.code ?? null,
+      };
+    });
+
+  const leadsOf = new Map<number, LeadAgency[]>();
+  for (const l of leads) {
+    const list = leadsOf.get(l.commitmentId) ?? [];
+    list.push(l.agency);
+    leadsOf.set(l.commitmentId, list);
+  }
+  const commitmentsOf = new Map<number, PublishedCommitment[]>();
+  for (const c of commitments) {
+    const list = commitmentsOf.get(c.objectiveId) ?? [];
+    const agencies = c.allAgencies ? [] : (leadsOf.get(c.id) ?? []);
+    list.push({
+      id: c.id,
+      number: "", // set below, once the objective's number is known
+      text: c.text,
+      allAgencies: c.allAgencies,
+      leads: agencies,
+      leadLabel: c.allAgencies
+        ? ALL_AGENCIES_LABEL
+        : agencies.length === 0
+          ? NO_LEAD_LABEL
+          : joinNames(agencies.map((a) => a.name)),
+      retired: c.retiredAt !== null,
+      quarters: quartersOf(`c${c.id}`),
+    });
+    commitmentsOf.set(c.objectiveId, list);
+  }
+
+  return {
+    ...plan,
+    yearLabel: yearLabel(plan.startYear),
+    slug: yearSlug(plan.startYear),
+    period: planPeriod(plan.startYear),
+    purposes: purposes.map((p) => p.text),
+    purposeItems: purposes,
+    achievements,
+    quarters: QUARTERS.map((quarter, i) => {
+      const q = quarters.find((row) => row.quarter === quarter);
+      return {
+        quarter,
+        months: quarterMonthsLabels[i]!,
+        deadline: q?.deadline ?? null,
+        closed: q?.closedAt != null,
+      };
+    }),
+    objectives: objectives.map((o): PublishedObjective => ({
+      id: o.id,
+      number: o.number,
+      title: o.title,
+      retired: o.retiredAt !== null,
+      commitments: (commitmentsOf.get(o.id) ?? []).map((c, i) => ({ ...c, number: `${o.number}.${i + 1}` })),
+    })),
+    risks: risks.map((r): PublishedRisk => ({
+      id: r.id,
+      description: r.description,
+      mitigation: r.mitigation,
+      rating: r.rating,
+      owner: r.ownerAgency,
+      ownerLabel: r.ownerAgency?.name ?? ALL_AGENCIES_LABEL,
+      retired: r.retiredAt !== null,
+      quarters: quartersOf(`r${r.id}`),
+    })),
+  };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

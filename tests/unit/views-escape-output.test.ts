@@ -1,7 +1,8 @@
 // Views print data only with <%= %>, which escapes it. <%- %> (unescaped) is allowed for four
-// things only: including another view, the layout's page body, GOV.UK `html` parameters (markup
-// our own views build) and the one inline script (a constant in src/middleware/security.ts,
-// which would break if escaped). Anything else, such as request data, fails this test.
+// things only: including another view, the layout's page body, markup our own views build (GOV.UK
+// `html` parameters and view helpers named `…Html(…)`), and the one inline script (a constant in
+// src/middleware/security.ts, which would break if escaped). Anything else, such as request data,
+// fails this test.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -13,7 +14,8 @@ function views(dir: string): string[] {
   );
 }
 
-const ALLOWED = /^<%-\s*(include\(|(body|jsEnabledScript)\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>)/;
+const ALLOWED =
+  /^<%-\s*(include\(|(body|jsEnabledScript)\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>|\w+Html\([\w.]*\)\s*-?%>)/;
 
 describe("views", () => {
   const files = views(VIEWS_DIR);
@@ -36,6 +38,8 @@ describe("views", () => {
   it("would catch request data printed unescaped", () => {
     expect(ALLOWED.test("<%- query.name %>")).toBe(false);
     expect(ALLOWED.test("<%- user.name %>")).toBe(false);
+    expect(ALLOWED.test("<%- userName(query.name) %>")).toBe(false);
+    expect(ALLOWED.test("<%- tagHtml(q.status) %>")).toBe(true);
     expect(ALLOWED.test("<%- include('partials/govuk/tag', { params }) %>")).toBe(true);
   });
 });

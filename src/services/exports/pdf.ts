@@ -175,7 +175,7 @@ export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
     ...(doc.purposes.length
       ? [
           { text: "The purpose of RHINS is to:", style: "body" } as Content,
-          { ul: doc.purposes, style: "body" } as Content,
+          { ul: [...doc.purposes], style: "body" } as Content,
         ]
       : []),
     heading(doc.achievementsHeading, 2),
