@@ -1,7 +1,7 @@
 // The composition root: every middleware is mounted here, in this order.
 import type { RequestListener } from "node:http";
 import compression from "compression";
-import express from "express";
+import express, { type RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
@@ -14,7 +14,7 @@ import { partnerArea } from "./routes/partners/index.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { requestId } from "./logger.ts";
 import type { Services } from "./services/index.ts";
-import { VIEWS_DIR, renderWithLayout } from "./views.ts";
+import { VIEWS_DIR, viewEngine } from "./views.ts";
 
 export interface AppDependencies {
   services: Services;
@@ -25,13 +25,18 @@ export interface AppDependencies {
 const PUBLIC_DIR = new URL("../public", import.meta.url).pathname;
 const GOVUK_DIR = new URL("../node_modules/govuk-frontend/dist/govuk", import.meta.url).pathname;
 
+const htmlByDefault: RequestHandler = (_req, res, next) => {
+  res.type("html");
+  next();
+};
+
 /** The portal as a Node request handler: Express, with the public page cache in front of it. */
 export function createApp({ services, config, logger }: AppDependencies): RequestListener {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
   app.set("views", VIEWS_DIR);
-  app.engine("ejs", renderWithLayout);
+  app.engine("ejs", viewEngine);
   app.set("view engine", "ejs");
   if (config.production) app.enable("view cache");
   // Formatting helpers every view may use.
@@ -54,6 +59,10 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
   app.get("/assets/govuk-frontend.min.js", (_req, res) => {
     res.sendFile(`${GOVUK_DIR}/govuk-frontend.min.js`, { maxAge: staticOptions.maxAge });
   });
+
+  // Everything after this answers with HTML unless it says otherwise: a rendered page may reach
+  // Express as bytes (views.ts), which Express would otherwise send as application/octet-stream.
+  app.use(htmlByDefault);
 
   // 4. Body parsing with tight limits: the portal's forms are small.
   app.use(express.urlencoded({ extended: false, limit: "32kb", parameterLimit: 100 }));

@@ -74,14 +74,14 @@ export function pageCache({ ttlMs, version, logger, requestId, maxEntries = 500 
     },
 
     /** Keeps a public page just rendered with status 200, with the headers it is being sent with. */
-    store(req: Request, res: Response, html: string) {
+    store(req: Request, res: Response, html: string | Buffer) {
       const key = keyOf(req.method, req.originalUrl);
       if (ttlMs <= 0 || key === undefined) return;
       const headers: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(res.getHeaders())) {
         if (!PER_RESPONSE.has(name) && value !== undefined) headers[name] = value;
       }
-      const identity = Buffer.from(html);
+      const identity = Buffer.isBuffer(html) ? html : Buffer.from(html);
       if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
       entries.set(key, {
         headers,

@@ -12,6 +12,7 @@ import type { PageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
 import { parseYearSlug } from "../services/plan-year.ts";
 import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan-documents.ts";
+import type { RenderedPage } from "../views.ts";
 
 /** Browsers and a CDN may reuse a public page for 5 minutes, then check it with its ETag. */
 export const PUBLIC_CACHE_CONTROL = "public, max-age=300";
@@ -69,9 +70,9 @@ function inSentence(phrase: string): string {
   return /^[A-Z][a-z]/.test(phrase) ? phrase[0]!.toLowerCase() + phrase.slice(1) : phrase;
 }
 
-function renderToString(res: Response, view: string, model: object): Promise<string> {
+function renderPage(res: Response, view: string, model: object): Promise<RenderedPage> {
   return new Promise((resolve, reject) =>
-    res.render(view, model, (err: Error | null, html?: string) => (err ? reject(err) : resolve(html ?? ""))),
+    res.render(view, model, (err: Error | null, html?: RenderedPage) => (err ? reject(err) : resolve(html ?? ""))),
   );
 }
 
@@ -80,7 +81,7 @@ function renderToString(res: Response, view: string, model: object): Promise<str
  * unchanged page is answered with 304, and keeps it in the public page cache.
  */
 async function sendPage(req: Request, res: Response, view: string, model: PageModel, status = 200): Promise<void> {
-  const html = await renderToString(res, view, model);
+  const html = await renderPage(res, view, model);
   res.status(status).type("html");
   if (status !== 200) {
     res.set("Cache-Control", "no-cache");

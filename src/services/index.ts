@@ -29,7 +29,7 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
   return {
     health: healthService(db),
     plans,
-    progress: progressService(db.prisma, plans),
+    progress: progressService(plans),
     directory: directoryService(db.prisma, audit),
     audit,
     accounts,

@@ -4,7 +4,7 @@
 import { STATUS_TAGS } from "../content/status.ts";
 import type { PlanStatus, RagStatus } from "../generated/prisma/client.ts";
 import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
-import type { PlanView, QuarterStatus, planService } from "./plans.ts";
+import { type PlanView, type QuarterStatus, deepFreeze, type planService } from "./plans.ts";
 
 export type DocumentStatus = "draft" | "published" | "archived";
 
@@ -236,11 +236,23 @@ export function planDocumentService(
   plans: Pick<ReturnType<typeof planService>, "planView">,
   now: () => Date = () => new Date(),
 ) {
+  // Each plan view's documents, built once: the plan view is replaced when its data changes.
+  const documents = new WeakMap<PlanView, Map<boolean, PlanDocument>>();
   return {
-    /** One year's plan as a document; undefined when there is no such plan (or it is not published, if asked). */
+    /**
+     * One year's plan as a document; undefined when there is no such plan (or it is not
+     * published, if asked). Frozen, like the plan view it is built from.
+     */
     async document(startYear: number, options: PlanDocumentOptions = {}): Promise<PlanDocument | undefined> {
       const plan = await plans.planView(startYear, { publishedOnly: options.publishedOnly });
-      return plan && planDocument(plan, { includeCommentary: options.includeCommentary, generatedAt: now() });
+      if (!plan) return undefined;
+      const includeCommentary = options.includeCommentary ?? false;
+      let kept = documents.get(plan);
+      if (!kept) documents.set(plan, (kept = new Map()));
+      let doc = kept.get(includeCommentary);
+      if (!doc) kept.set(includeCommentary, (doc = deepFreeze(planDocument(plan, { includeCommentary }))));
+      const generatedAt = now();
+      return { ...doc, generatedAt, generatedText: documentDate(generatedAt) };
     },
   };
 }

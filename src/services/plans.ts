@@ -98,11 +98,72 @@ export function joinNames(names: string[]): string {
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
-/** Plan views kept at once (a few years, with and without retired items). */
-const MAX_KEPT_VIEWS = 20;
+export interface PlanFilter {
+  /** Only what this agency leads, and what all agencies lead (an agency leading nothing here is ignored). */
+  agencyCode?: string;
+  /** Only what has this status in any quarter. */
+  status?: RagStatus;
+}
+
+/** The commitments and risks of a plan that match a filter, and the filter as it was applied. */
+export function filterPlan(plan: PlanView, filter: PlanFilter) {
+  const agency = plan.leadAgencies.find((a) => a.code === filter.agencyCode);
+  const status = filter.status;
+  const matches = (codes: string[], quarters: readonly QuarterStatus[]) =>
+    (!agency || codes.length === 0 || codes.includes(agency.code)) &&
+    (!status || quarters.some((q) => q.status === status));
+  return {
+    agency,
+    status,
+    filtered: Boolean(agency || status),
+    objectives: plan.objectives
+      .map((o) => ({
+        ...o,
+        commitments: o.commitments.filter((c) => matches(c.allAgencies ? [] : c.leads.map((l) => l.code), c.quarters)),
+      }))
+      .filter((o) => o.commitments.length > 0),
+    risks: plan.risks.filter((r) => matches(r.owner ? [r.owner.code] : [], r.quarters)),
+  };
+}
+
+/** Read models kept at once (a few years, with and without retired items, and the plan years). */
+const MAX_KEPT = 20;
+
+/** Which plan partners are working on at a date: that financial year's, else the latest earlier one, else the earliest. */
+function chooseCurrent(startYears: number[], at: Date): number | undefined {
+  const { startYear } = quarterOf(at);
+  return startYears.find((y) => y === startYear) ?? startYears.find((y) => y < startYear) ?? startYears.at(-1);
+}
 
 export function planService(prisma: PrismaClient, now: () => Date = () => new Date()) {
-  const views = new Map<string, { version: bigint; view: Promise<PlanView | undefined> }>();
+  const kept = new Map<string, { version: bigint; value: Promise<unknown> }>();
+
+  /**
+   * The data version (migration 20261125190000_data_version): triggers move it with every
+   * committed write to the tables behind these read models, by this instance or any other.
+   */
+  const dataVersion = async () => (await prisma.dataVersion.findUnique({ where: { id: 1 } }))?.value;
+
+  /**
+   * What `build` reads, frozen, kept and shared until the data version moves. It is built after
+   * the version was read, so a change committed meanwhile makes the next call build it again.
+   */
+  function keep<T>(version: bigint | undefined, key: string, build: () => Promise<T>): Promise<T> {
+    const entry = kept.get(key);
+    if (entry && version !== undefined && entry.version === version) return entry.value as Promise<T>;
+    const value = build().then(deepFreeze);
+    if (version === undefined) return value;
+    if (kept.size >= MAX_KEPT && !entry) kept.delete(kept.keys().next().value!);
+    kept.set(key, { version, value });
+    value.catch(() => kept.get(key)?.value === value && kept.delete(key));
+    return value;
+  }
+
+  const view = (version: bigint | undefined, startYear: number, options: PlanViewOptions) =>
+    keep(version, `view:${startYear}:${options.publishedOnly === true}:${options.includeRetired === true}`, () =>
+      buildPlanView(prisma, startYear, options),
+    );
+
   return {
     /**
      * The plan the public should see: the published plan for this financial year, or else the
@@ -146,22 +207,30 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
 
     /**
      * One year's plan (buildPlanView), kept and shared until the data behind it changes: one
-     * small query checks the data version (the data_version migration), so a change committed
-     * by any instance is seen on the next request. Read models are frozen: callers derive from
-     * them and never change them.
+     * small query checks the data version, so a change committed by any instance is seen on the
+     * next request. Read models are frozen: callers derive from them and never change them.
      */
     async planView(startYear: number, options: PlanViewOptions = {}): Promise<PlanView | undefined> {
-      const version = (await prisma.dataVersion.findUnique({ where: { id: 1 } }))?.value;
-      const key = `${startYear}:${options.publishedOnly === true}:${options.includeRetired === true}`;
-      const kept = views.get(key);
-      if (kept && version !== undefined && kept.version === version) return kept.view;
-      // Read after the version, so a change committed meanwhile makes the next request rebuild.
-      const view = buildPlanView(prisma, startYear, options).then((v) => v && deepFreeze(v));
-      if (version === undefined) return view;
-      if (views.size >= MAX_KEPT_VIEWS) views.delete(views.keys().next().value!);
-      views.set(key, { version, view });
-      view.catch(() => views.delete(key));
-      return view;
+      return view(await dataVersion(), startYear, options);
+    },
+
+    /**
+     * The plan partners are working on at `at` (chooseCurrent, among plans not archived), with
+     * the same one check of the data version as planView.
+     */
+    async currentPlanView(at: Date): Promise<PlanView | undefined> {
+      const version = await dataVersion();
+      const years = await keep(version, "years", async () =>
+        (
+          await prisma.plan.findMany({
+            where: { status: { not: "ARCHIVED" } },
+            orderBy: { startYear: "desc" },
+            select: { startYear: true },
+          })
+        ).map((p) => p.startYear),
+      );
+      const startYear = chooseCurrent(years, at);
+      return startYear === undefined ? undefined : view(version, startYear, {});
     },
   };
 }
@@ -277,6 +346,11 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
     list.push(l.agency);
     leadsOf.set(l.commitmentId, list);
   }
+  // Leads come in the partnership's order of agencies; owners of risks only come after them.
+  const leadAgencies = new Map<number, LeadAgency>();
+  for (const agency of [...leads.map((l) => l.agency), ...risks.flatMap((r) => r.ownerAgency ?? [])]) {
+    if (!leadAgencies.has(agency.id)) leadAgencies.set(agency.id, agency);
+  }
   const commitmentsOf = new Map<number, PublishedCommitment[]>();
   for (const c of commitments) {
     const list = commitmentsOf.get(c.objectiveId) ?? [];
@@ -306,6 +380,8 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
     purposes: purposes.map((p) => p.text),
     purposeItems: purposes,
     achievements,
+    /** Every agency that leads a commitment or owns a risk in this plan. */
+    leadAgencies: [...leadAgencies.values()],
     quarters: QUARTERS.map((quarter, i) => {
       const q = quarters.find((row) => row.quarter === quarter);
       return {
@@ -335,7 +411,8 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
   };
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes a read model all the way down, so no caller can change it for the next. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const inner of Object.values(value)) deepFreeze(inner);

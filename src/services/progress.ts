@@ -1,9 +1,9 @@
 // Where the current plan stands: which plan and quarter partners are updating, each officer's
 // task list, and the dashboard's counts. Built on planView, so a fixed number of queries
 // whatever the plan's size; everything else here is arithmetic on that one read.
-import type { PrismaClient, RagStatus } from "../generated/prisma/client.ts";
+import type { RagStatus } from "../generated/prisma/client.ts";
 import { STATUS_ORDER } from "../content/status.ts";
-import { type Quarter, quarterDates, quarterOf } from "./plan-year.ts";
+import { type Quarter, quarterDates } from "./plan-year.ts";
 import { ALL_AGENCIES_LABEL, leadCodesLabel, type PlanView, type QuarterStatus, type planService } from "./plans.ts";
 import { RAG_RANK } from "./reviews.ts";
 
@@ -100,25 +100,8 @@ function countByStatus(statuses: RagStatus[]) {
   return STATUS_ORDER.map((status) => ({ status, count: statuses.filter((s) => s === status).length }));
 }
 
-export function progressService(
-  prisma: PrismaClient,
-  plans: ReturnType<typeof planService>,
-  now: () => Date = () => new Date(),
-) {
-  /** The plan partners are working on: this financial year's, else the latest that is not archived. */
-  async function currentPlan(): Promise<PlanView | undefined> {
-    const { startYear } = quarterOf(now());
-    const candidates = await prisma.plan.findMany({
-      where: { status: { not: "ARCHIVED" } },
-      orderBy: { startYear: "desc" },
-      select: { startYear: true },
-    });
-    const chosen =
-      candidates.find((p) => p.startYear === startYear) ??
-      candidates.find((p) => p.startYear < startYear) ??
-      candidates.at(-1);
-    return chosen && plans.planView(chosen.startYear);
-  }
+export function progressService(plans: ReturnType<typeof planService>, now: () => Date = () => new Date()) {
+  const currentPlan = () => plans.currentPlanView(now());
 
   return {
     currentPlan,

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { errorHandler } from "../../src/middleware/errors.ts";
 import { createLogger } from "../../src/logger.ts";
 import { JS_ENABLED_SCRIPT } from "../../src/middleware/security.ts";
-import { VIEWS_DIR, renderWithLayout } from "../../src/views.ts";
+import { VIEWS_DIR, viewEngine } from "../../src/views.ts";
 
 // The real error handler and views behind routes that fail on purpose.
 function failingApp(showStack: boolean, error: Error) {
@@ -14,7 +14,7 @@ function failingApp(showStack: boolean, error: Error) {
   } as unknown as NodeJS.WritableStream);
   const app = express();
   app.set("views", VIEWS_DIR);
-  app.engine("ejs", renderWithLayout);
+  app.engine("ejs", viewEngine);
   app.set("view engine", "ejs");
   app.locals.jsEnabledScript = JS_ENABLED_SCRIPT;
   app.use((req, res, next) => {

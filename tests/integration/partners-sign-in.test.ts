@@ -13,12 +13,16 @@ import { PASSWORD, createPartners, csrfToken, sessionCookie, signIn, submit } fr
 let db: Database;
 let app: RequestListener;
 let partners: Awaited<ReturnType<typeof createPartners>>;
+let accounts: ReturnType<typeof testApp>["services"]["accounts"];
 
 beforeAll(async () => {
   db = await testDatabase();
   await seed(db.prisma, { production: true });
   partners = await createPartners(db);
-  ({ app } = testApp(db));
+  ({
+    app,
+    services: { accounts },
+  } = testApp(db));
 });
 afterAll(async () => db.close());
 afterEach(() => {
@@ -83,6 +87,27 @@ describe("signing in", () => {
     expect(res.status).toBe(400);
     expect(res.text).toContain("Enter your email address");
     expect(res.text).toContain('href="#email"');
+  });
+});
+
+describe("the partner behind a session", () => {
+  it("is read with their agency, and is gone once the account is deactivated", async () => {
+    expect(await accounts.findSessionUser(partners.officer.id)).toEqual({
+      id: partners.officer.id,
+      email: partners.officer.email,
+      name: partners.officer.name,
+      role: "OFFICER",
+      agencyId: partners.officer.agencyId,
+      agencyCode: "NSC",
+      twoFactorEnabled: false,
+    });
+    expect(await accounts.findSessionUser(partners.viewer.id)).toMatchObject({ agencyId: null, agencyCode: null });
+    await db.prisma.user.update({ where: { id: partners.spare.id }, data: { totpEnabledAt: new Date() } });
+    expect(await accounts.findSessionUser(partners.spare.id)).toMatchObject({ twoFactorEnabled: true });
+    await db.prisma.user.update({ where: { id: partners.spare.id }, data: { active: false } });
+    expect(await accounts.findSessionUser(partners.spare.id)).toBeNull();
+    expect(await accounts.findSessionUser(999_999)).toBeNull();
+    await db.prisma.user.update({ where: { id: partners.spare.id }, data: { active: true, totpEnabledAt: null } });
   });
 });
 

@@ -1,6 +1,7 @@
 // Views print data only with <%= %>, which escapes it. <%- %> (unescaped) is allowed for four
-// things only: including another view, the layout's page body, markup our own views build (GOV.UK
-// `html` parameters and view helpers named `…Html(…)`), and the one inline script (a constant in
+// things only: including another view (directly or kept with cachedHtml), the layout's page body,
+// markup our own views build (GOV.UK `html` parameters and view helpers named `…Html(…)`), and
+// the one inline script (a constant in
 // src/middleware/security.ts, which would break if escaped). Anything else, such as request data,
 // fails this test.
 import { readdirSync, readFileSync } from "node:fs";
@@ -15,7 +16,7 @@ function views(dir: string): string[] {
 }
 
 const ALLOWED =
-  /^<%-\s*(include\(|(body|jsEnabledScript)\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>|\w+Html\([\w.]*\)\s*-?%>)/;
+  /^<%-\s*(include\(|cachedHtml\([\w.]+, [\w.]+, \(\) => include\(|(body|jsEnabledScript)\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>|\w+Html\([\w.]*\)\s*-?%>)/;
 
 describe("views", () => {
   const files = views(VIEWS_DIR);
@@ -40,6 +41,10 @@ describe("views", () => {
     expect(ALLOWED.test("<%- user.name %>")).toBe(false);
     expect(ALLOWED.test("<%- userName(query.name) %>")).toBe(false);
     expect(ALLOWED.test("<%- tagHtml(q.status) %>")).toBe(true);
+    expect(ALLOWED.test("<%- cachedHtml(plan, key, () => query.name) %>")).toBe(false);
+    expect(ALLOWED.test("<%- cachedHtml(plan, key, () => include('/pages/partners/_plan-tables', { plan })) %>")).toBe(
+      true,
+    );
     expect(ALLOWED.test("<%- include('partials/govuk/tag', { params }) %>")).toBe(true);
   });
 });

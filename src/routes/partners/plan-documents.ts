@@ -44,9 +44,22 @@ export interface PrintLinks {
   exitPage?: { url: string; name: string };
 }
 
-/** The print view's model: its own layout, no navigation, the document and its links. */
+/**
+ * The print view's model: its own layout, no navigation, the document and its links. Its tables
+ * are kept with the document's objectives, which are rebuilt only when the plan changes
+ * (views.ts cachedHtml).
+ */
 export function printViewModel(doc: PlanDocument, links: PrintLinks) {
-  return { layout: false, title: doc.heading, doc, statusTags: STATUS_TAGS, dateText: documentDate, ...links };
+  const tablesKey = `tables:${doc.includeCommentary}`;
+  return {
+    layout: false,
+    title: doc.heading,
+    doc,
+    statusTags: STATUS_TAGS,
+    dateText: documentDate,
+    tablesKey,
+    ...links,
+  };
 }
 
 /** Sends a document file for download as e.g. rhins-hate-crime-plan-2023-24.pdf. */

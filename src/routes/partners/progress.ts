@@ -6,6 +6,7 @@ import { RagStatus } from "../../generated/prisma/enums.ts";
 import { notFound } from "../../services/errors.ts";
 import type { Services } from "../../services/index.ts";
 import { parseYearSlug, yearSlug } from "../../services/plan-year.ts";
+import { filterPlan } from "../../services/plans.ts";
 import { barChart } from "./charts.ts";
 import { get, type PartnerRoute } from "./route-table.ts";
 
@@ -69,43 +70,25 @@ export function progressRoutes(services: Services): PartnerRoute[] {
       const plan = startYear === undefined ? undefined : await services.plans.planView(startYear);
       if (!plan) throw notFound("plan");
       const filter = planFilter.parse(req.query);
-      const agencies = await services.agencies.list();
-      const agency = agencies.find((a) => a.code === filter.agency);
-      const matches = (codes: string[], statuses: RagStatus[]) =>
-        (!agency || codes.length === 0 || codes.includes(agency.code)) &&
-        (!filter.status || statuses.includes(filter.status));
+      const shown = filterPlan(plan, { agencyCode: filter.agency, status: filter.status || undefined });
       res.render("pages/partners/plan", {
         area: "partners",
         title: plan.title,
         user: req.user,
         plan,
-        filter,
         agencyOptions: [
           { value: "", text: "All agencies" },
-          ...agencies.map((a) => ({ value: a.code, text: a.name, selected: a.code === filter.agency })),
+          ...plan.leadAgencies.map((a) => ({ value: a.code, text: a.name, selected: a === shown.agency })),
         ],
         statusOptions: [
           { value: "", text: "Any status" },
-          ...STATUS_ORDER.map((s) => ({ value: s, text: STATUS_TAGS[s].text, selected: s === filter.status })),
+          ...STATUS_ORDER.map((s) => ({ value: s, text: STATUS_TAGS[s].text, selected: s === shown.status })),
         ],
-        objectives: plan.objectives
-          .map((o) => ({
-            ...o,
-            commitments: o.commitments.filter((c) =>
-              matches(
-                c.allAgencies ? [] : c.leads.map((l) => l.code),
-                c.quarters.map((q) => q.status),
-              ),
-            ),
-          }))
-          .filter((o) => o.commitments.length > 0),
-        risks: plan.risks.filter((r) =>
-          matches(
-            r.owner ? [r.owner.code] : [],
-            r.quarters.map((q) => q.status),
-          ),
-        ),
-        filtered: Boolean(agency || filter.status),
+        objectives: shown.objectives,
+        risks: shown.risks,
+        filtered: shown.filtered,
+        // The tables are the same for everyone who sees this filter of this plan (views.ts cachedHtml).
+        tablesKey: `${shown.agency?.code ?? ""}:${shown.status ?? ""}`,
         statusTags: STATUS_TAGS,
         slug: yearSlug(plan.startYear),
       });
