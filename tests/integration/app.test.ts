@@ -58,6 +58,22 @@ describe("health", () => {
   });
 });
 
+describe("content types", () => {
+  // Pages are HTML by default (a page may reach Express as bytes); nothing else may become HTML.
+  it.each([
+    ["/", /^text\/html; charset=utf-8$/],
+    ["/no-such-page", /^text\/html; charset=utf-8$/],
+    ["/health/live", /^application\/json/],
+    ["/assets/stylesheets/app.css", /^text\/css/],
+    ["/assets/govuk-frontend.min.js", /^(text|application)\/javascript/],
+    ["/plan/2023-24/print.css", /^text\/css/],
+    ["/plan/2023-24/plan.pdf", /^application\/pdf$/],
+  ])("%s is sent as %s", async (path, type) => {
+    const res = await request(app).get(path);
+    expect(res.headers["content-type"]).toMatch(type);
+  });
+});
+
 describe("errors", () => {
   it("shows a 404 page for an unknown address", async () => {
     const res = await request(app).get("/no-such-page").expect(404);
