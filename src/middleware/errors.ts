@@ -79,25 +79,29 @@ const UNSTORABLE_TEXT =
   "What you entered contains a character that cannot be stored, such as a null character. Remove it and try again.";
 
 export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHandler {
-  return (err, req, res, next) => {
+  return (err, req, res, _next) => {
     const reference = String(req.id ?? "");
     if (res.headersSent) {
       // express-session saves the session as the page ends and reports a failed save here, after
-      // the whole page has been handed over. When the database has gone, let that page finish
-      // (the next request gets the 503 page) instead of cutting the connection mid-response; a
-      // response that does not finish soon is cut as before.
-      if (isDatabaseUnavailable(err) && !res.destroyed) {
+      // the whole page has been handed over, and often after it has finished. When the database
+      // has gone, let that page finish (the next request gets the 503 page) and keep the
+      // connection; a response that does not finish soon is cut. Anything else is logged and
+      // its response cut, as Express would, but never its connection once the response is done.
+      const unavailable = isDatabaseUnavailable(err);
+      if (unavailable) {
         logger.warn(
           { reqId: reference, err: { message: err.message } },
           "database unavailable after the response began",
         );
-        if (!res.writableFinished) {
-          const cut = setTimeout(() => res.destroy(), 5_000);
-          res.once("close", () => clearTimeout(cut));
-        }
-        return;
+      } else {
+        logger.error({ reqId: reference, err }, "error after the response began");
       }
-      return next(err);
+      if (!res.writableFinished && !res.destroyed) {
+        if (!unavailable) return void res.destroy();
+        const cut = setTimeout(() => res.destroy(), 5_000);
+        res.once("close", () => clearTimeout(cut));
+      }
+      return;
     }
     // Body-parser errors (too large, malformed) are the user's input, not our failure.
     const unstorable = isUnstorableText(err);

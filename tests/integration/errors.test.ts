@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import express from "express";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
@@ -23,6 +25,11 @@ function failingApp(showStack: boolean, error: Error) {
   });
   app.get("/boom", async () => {
     throw error;
+  });
+  // Fails after the page has gone out, as express-session does when it cannot save the session.
+  app.get("/late", (_req, res, next) => {
+    res.send("<p>Page</p>");
+    res.once("finish", () => setImmediate(() => next(error)));
   });
   app.use(errorHandler(logger, showStack));
   return { app, lines };
@@ -52,4 +59,42 @@ describe("the error handler", () => {
     expect(res.text).toContain("Sorry, the service is unavailable");
     expect(res.headers["retry-after"]).toBe("30");
   });
+
+  it.each([
+    ["the database went away", Object.assign(new Error("Server has closed the connection."), { code: "P1017" }), 40],
+    ["anything else", new Error("late bug"), 50],
+  ])(
+    "logs a failure after a finished page (%s) and keeps the connection for the next request",
+    async (_, err, level) => {
+      const { app, lines } = failingApp(false, err);
+      const server = http.createServer(app);
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const get = () =>
+        new Promise<{ status: number; body: string; reused: boolean }>((resolve, reject) => {
+          const req = http.get(
+            { host: "127.0.0.1", port: (server.address() as AddressInfo).port, path: "/late", agent },
+            (res) => {
+              let body = "";
+              res.on("data", (chunk) => (body += chunk));
+              res.on("end", () => resolve({ status: res.statusCode!, body, reused: req.reusedSocket }));
+            },
+          );
+          req.on("error", reject);
+        });
+      try {
+        expect(await get()).toMatchObject({ status: 200, body: "<p>Page</p>", reused: false });
+        await new Promise((r) => setTimeout(r, 50));
+        expect(await get()).toMatchObject({ status: 200, body: "<p>Page</p>", reused: true });
+        const logged = lines.map((l) => JSON.parse(l));
+        expect(logged.filter((l) => /after the response began/.test(l.msg)).map((l) => l.level)).toEqual([
+          level,
+          level,
+        ]);
+      } finally {
+        agent.destroy();
+        await new Promise((r) => server.close(r));
+      }
+    },
+  );
 });

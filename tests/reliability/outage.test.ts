@@ -16,6 +16,7 @@ import {
   createAccounts,
   createServerDatabase,
   csrfTokenIn,
+  problemsIn,
   startServer,
   waitFor,
 } from "../helpers/server-process.ts";
@@ -191,5 +192,52 @@ describe("when the database goes away", () => {
     expect(review).toMatchObject({ commentary: "Committed, answer lost", version: res.version + 1 });
     await expectRecovered();
     await expectConsistentHistory();
+  });
+
+  it("keeps every save whole or absent when the database goes away in the middle of many saves", async () => {
+    const attempts: { commentary: string; status: number | "failed" }[] = [];
+    let running = true;
+    // Four at once, each on its own review (quarters 2 and 3 of two commitments).
+    const reviews = [2, 3].flatMap((quarter) => commitments.slice(0, 2).map((id) => reviewPath(id, quarter)));
+    const workers = reviews.map(async (path, w) => {
+      for (let n = 0; running; n += 1) {
+        const commentary = `worker ${w} save ${n}`;
+        try {
+          const form = await officer.get(path);
+          if (form.status !== 200) {
+            await new Promise((r) => setTimeout(r, 50));
+            continue;
+          }
+          const version = /name="version" value="(\d+)"/.exec(form.text)![1]!;
+          const res = await officer.postRaw(
+            path,
+            new URLSearchParams({ status: "GREEN", commentary, version, _csrf: csrfTokenIn(form.text) }),
+          );
+          attempts.push({ commentary, status: res.status });
+        } catch {
+          attempts.push({ commentary, status: "failed" });
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 1_500));
+    proxy.cut();
+    await new Promise((r) => setTimeout(r, 1_000));
+    await expectRecovered();
+    await new Promise((r) => setTimeout(r, 500));
+    running = false;
+    await Promise.all(workers);
+
+    expect(attempts.filter((a) => a.status === 302).length).toBeGreaterThan(0);
+    expect(attempts.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+    // Only "saved", "try again" (503) or a stale form (409): never a 500, never a broken response.
+    expect(attempts.filter((a) => ![302, 409, 503].includes(a.status as number))).toEqual([]);
+    for (const attempt of attempts) {
+      const found = await stored(attempt.commentary);
+      expect(found.versions, attempt.commentary).toBe(found.audits); // whole or absent
+      if (attempt.status === 302) expect(found, attempt.commentary).toEqual({ versions: 1, audits: 1 });
+    }
+    await expectConsistentHistory();
+    // Nothing but "database unavailable" went wrong: no crash, no stack trace, no other error.
+    expect(problemsIn(server, ["database unavailable"])).toEqual([]);
   });
 });
