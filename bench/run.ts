@@ -9,7 +9,7 @@
 //                                                   # a fresh database on that server, dropped after
 //
 // Settings: BENCH_SECONDS (per page, 10), BENCH_CONNECTIONS (10), BENCH_RSS_SECONDS (60),
-// BENCH_RSS_PAGE (/plan), BENCH_OUT (folder for results.json and results.md, default bench),
+// BENCH_RSS_PAGE (one page for the memory run instead of every page in turn), BENCH_OUT (folder for results.json and results.md, default bench),
 // BENCH_CPU_PROF=1 (write a V8 CPU profile of the portal to bench/out, for finding a slow page),
 // BENCH_PAGES (only the pages whose path starts with one of these comma-separated prefixes).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -39,7 +39,7 @@ const number = (value: string | undefined, fallback: number) => {
 const SECONDS = number(process.env.BENCH_SECONDS, 10);
 const CONNECTIONS = number(process.env.BENCH_CONNECTIONS, 10);
 const RSS_SECONDS = number(process.env.BENCH_RSS_SECONDS, 60);
-const RSS_PAGE = process.env.BENCH_RSS_PAGE || "/plan";
+const RSS_PAGE = process.env.BENCH_RSS_PAGE || undefined;
 const OUT = path.resolve(process.env.BENCH_OUT || HERE);
 const SCRATCH = path.join(HERE, "out"); // logs and profiles (not committed)
 const CPU_PROF = process.env.BENCH_CPU_PROF === "1";
@@ -223,13 +223,19 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) * 1024;
 }
 
-async function memoryRun(server: ServerProcess, cookie: string) {
-  const url = `${server.url}${RSS_PAGE}`;
-  const signedIn = RSS_PAGE.startsWith("/partners");
+/** RSS over a long run on the given pages, each connection asking for them in turn, signed in. */
+async function memoryRun(server: ServerProcess, cookie: string, paths: string[]) {
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(rssOf(server.pid)), 1_000);
   samples.push(rssOf(server.pid));
-  const r = await cannon(url, RSS_SECONDS, signedIn ? cookie : undefined);
+  const r = await autocannon({
+    url: server.url,
+    connections: CONNECTIONS,
+    duration: RSS_SECONDS,
+    timeout: 30,
+    headers: { cookie },
+    requests: paths.map((path) => ({ method: "GET" as const, path })),
+  });
   clearInterval(timer);
   samples.push(rssOf(server.pid));
   // Growth from the start of the run (after its first tenth, for warm-up) to its end, each the median of a few samples.
@@ -241,7 +247,7 @@ async function memoryRun(server: ServerProcess, cookie: string) {
   const growth = (end - start) / start;
   const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
   return {
-    page: RSS_PAGE,
+    pages: paths,
     seconds: RSS_SECONDS,
     requests: r.requests.total,
     errors: r.errors + r.timeouts,
@@ -251,7 +257,7 @@ async function memoryRun(server: ServerProcess, cookie: string) {
     maxMb: mb(Math.max(...samples)),
     growthPercent: Math.round(growth * 1000) / 10,
     target: `growth <= ${RSS_GROWTH_TARGET * 100}%`,
-    met: growth <= RSS_GROWTH_TARGET && r.errors + r.timeouts === 0,
+    met: growth <= RSS_GROWTH_TARGET && r.errors + r.timeouts === 0 && r.non2xx === 0,
     samplesMb: samples.map(mb),
   };
 }
@@ -386,8 +392,9 @@ async function main() {
       );
     }
     baseline.child.kill("SIGTERM");
-    say(`Memory: ${RSS_SECONDS} s on ${RSS_PAGE}...`);
-    const memory = await memoryRun(server, partner.cookie);
+    const memoryPages = RSS_PAGE ? [RSS_PAGE] : pages.map((p) => p.path);
+    say(`Memory: ${RSS_SECONDS} s on ${memoryPages.join(", ")}...`);
+    const memory = await memoryRun(server, partner.cookie, memoryPages);
     const stopped = await server.stop("SIGTERM", 30_000);
 
     const results = {
@@ -417,7 +424,7 @@ async function main() {
       "",
       table(measurements),
       "",
-      `Memory (RSS of the portal) over ${memory.seconds} s on \`${memory.page}\` (${memory.requests} requests, ${memory.errors} errors): ` +
+      `Memory (RSS of the portal) over ${memory.seconds} s on ${memory.pages.length === 1 ? `\`${memory.pages[0]}\`` : "every page above in turn"} (${memory.requests} requests, ${memory.errors} errors): ` +
         `${memory.startMb} MB after warm-up, ${memory.endMb} MB at the end, ${memory.maxMb} MB at most: ` +
         `${memory.growthPercent >= 0 ? "+" : ""}${memory.growthPercent}% (target: ${memory.target}) ${memory.met ? "met" : "**not met**"}.`,
       results.reduced
