@@ -34,7 +34,7 @@ const PART = new RegExp(`<${MARK}:(\\d+)>`);
  * kept for as long as that read model lives. Read models are frozen and replaced when their data
  * changes (services/plans.ts), so markup rendered from one stays right, and goes when it goes.
  * Only for markup that depends on nothing but the read model and `key`: never on the user, the
- * session or a CSRF token.
+ * session or a CSRF token; and not inside another kept part (its mark would be kept as text).
  */
 function partsFor(used: Buffer[]) {
   return function cachedHtml(model: object, key: string, render: () => string): string {
