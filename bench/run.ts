@@ -182,13 +182,15 @@ async function startBaseline(appUrl: string, paths: string[]): Promise<Baseline>
 // ---------------------------------------------------------------------------------------------
 // Measuring.
 
-async function cannon(url: string, seconds: number, cookie?: string) {
+/** autocannon at the set connections; with `paths`, each connection asks for them in turn. */
+async function cannon(url: string, seconds: number, cookie?: string, paths?: string[]) {
   return autocannon({
     url,
     connections: CONNECTIONS,
     duration: seconds,
     timeout: 30,
     headers: cookie ? { cookie } : {},
+    ...(paths && { requests: paths.map((path) => ({ method: "GET" as const, path })) }),
   });
 }
 
@@ -228,14 +230,7 @@ async function memoryRun(server: ServerProcess, cookie: string, paths: string[])
   const samples: number[] = [];
   const timer = setInterval(() => samples.push(rssOf(server.pid)), 1_000);
   samples.push(rssOf(server.pid));
-  const r = await autocannon({
-    url: server.url,
-    connections: CONNECTIONS,
-    duration: RSS_SECONDS,
-    timeout: 30,
-    headers: { cookie },
-    requests: paths.map((path) => ({ method: "GET" as const, path })),
-  });
+  const r = await cannon(server.url, RSS_SECONDS, cookie, paths);
   clearInterval(timer);
   samples.push(rssOf(server.pid));
   // Growth from the start of the run (after its first tenth, for warm-up) to its end, each the median of a few samples.

@@ -98,6 +98,11 @@ export function joinNames(names: string[]): string {
   return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
+/** Whether an agency leads an item led by the agencies `codes` (none: all agencies lead it). */
+export function ledBy(agencyCode: string | null, codes: readonly string[]): boolean {
+  return codes.length === 0 || (agencyCode !== null && codes.includes(agencyCode));
+}
+
 export interface PlanFilter {
   /** Only what this agency leads, and what all agencies lead (an agency leading nothing here is ignored). */
   agencyCode?: string;
@@ -110,8 +115,7 @@ export function filterPlan(plan: PlanView, filter: PlanFilter) {
   const agency = plan.leadAgencies.find((a) => a.code === filter.agencyCode);
   const status = filter.status;
   const matches = (codes: string[], quarters: readonly QuarterStatus[]) =>
-    (!agency || codes.length === 0 || codes.includes(agency.code)) &&
-    (!status || quarters.some((q) => q.status === status));
+    (!agency || ledBy(agency.code, codes)) && (!status || quarters.some((q) => q.status === status));
   return {
     agency,
     status,

@@ -4,7 +4,14 @@
 import type { RagStatus } from "../generated/prisma/client.ts";
 import { STATUS_ORDER } from "../content/status.ts";
 import { type Quarter, quarterDates } from "./plan-year.ts";
-import { ALL_AGENCIES_LABEL, leadCodesLabel, type PlanView, type QuarterStatus, type planService } from "./plans.ts";
+import {
+  ALL_AGENCIES_LABEL,
+  leadCodesLabel,
+  ledBy,
+  type PlanView,
+  type QuarterStatus,
+  type planService,
+} from "./plans.ts";
 import { RAG_RANK } from "./reviews.ts";
 
 export type TaskState = "UPDATED" | "NOT_STARTED" | "OVERDUE";
@@ -93,8 +100,7 @@ export function tasksOf(plan: PlanView, quarter: Quarter, now: Date): Task[] {
 }
 
 /** Whether an officer's agency leads a task (tasks led by all agencies belong to everyone). */
-export const leadsTask = (agencyCode: string | null, t: Task) =>
-  t.agencyCodes.length === 0 || (agencyCode !== null && t.agencyCodes.includes(agencyCode));
+export const leadsTask = (agencyCode: string | null, t: Task) => ledBy(agencyCode, t.agencyCodes);
 
 function countByStatus(statuses: RagStatus[]) {
   return STATUS_ORDER.map((status) => ({ status, count: statuses.filter((s) => s === status).length }));

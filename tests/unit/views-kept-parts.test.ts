@@ -11,7 +11,7 @@ const page = path.join(dir, "page.ejs");
 // The part counts its renders in the model; the rest of the page shows the user's own text.
 writeFileSync(
   page,
-  `<p><%= greeting %></p><%- cachedHtml(plan, key, () => { plan.renders.push(key); return include('/partials/govuk/tag', { params: { text: plan.title } }); }) %><p><%= after %></p>`,
+  `<p><%= greeting %></p><%- locals.raw ?? '' %><%- cachedHtml(plan, key, () => { plan.renders.push(key); return include('/partials/govuk/tag', { params: { text: plan.title } }); }) %><p><%= after %></p>`,
 );
 
 function render(model: Record<string, unknown>): Promise<RenderedPage> {
@@ -44,10 +44,12 @@ describe("kept parts of pages", () => {
     expect(changed.renders).toEqual(["a"]);
   });
 
-  it("leave text that looks like a mark alone, escaped as any other text", async () => {
+  it("splice only marks made with this process's secret, even in markup printed unescaped", async () => {
     const plan = { title: "Kept", renders: [] as string[] };
-    const html = text(await render({ plan, key: "a", greeting: "<rhins-part-0:0>", after: "x" }));
+    const guess = `<rhins-part-${"0".repeat(32)}:0>`;
+    const html = text(await render({ plan, key: "a", greeting: "<rhins-part-0:0>", raw: guess, after: "x" }));
     expect(html).toContain("<p>&lt;rhins-part-0:0&gt;</p>");
+    expect(html).toContain(guess);
     expect(html.match(/Kept/g)).toHaveLength(1);
   });
 
