@@ -18,8 +18,25 @@ export type FormResult<T> =
 const NOT_OURS = "The form sent something it should not. Go back, reload the page and try again.";
 
 /**
+ * Characters Postgres cannot store: NUL (U+0000), refused in text and JSON, and a UTF-16
+ * surrogate without its partner, which has no UTF-8 form (the driver would quietly store U+FFFD
+ * instead). Nobody means to type them (they come from pasting out of another program), so they
+ * are removed rather than refused, and the form keeps everything else. Tabs, line breaks and
+ * every other character are kept.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The text without the characters the database cannot store: NUL and lone surrogates. */
+export const storable = (value: string): string => value.replaceAll("\u0000", "").replace(LONE_SURROGATE, "");
+
+/** A string rule for a query parameter, seeing the text with what the database cannot store removed. */
+export const storableString = <T extends z.ZodType>(rule: T) =>
+  z.preprocess((value) => (typeof value === "string" ? storable(value) : value), rule);
+
+/**
  * Parses a urlencoded body against a zod object schema. Fields named in `multiple` may repeat
- * (checkboxes) and arrive as arrays; every other field is one string ("" when left out).
+ * (checkboxes) and arrive as arrays; every other field is one string ("" when left out). Every
+ * value is made storable first, so the rules and the database see what the page shows again.
  */
 export function parseForm<Shape extends z.ZodRawShape>(
   schema: z.ZodObject<Shape>,
@@ -33,11 +50,13 @@ export function parseForm<Shape extends z.ZodRawShape>(
   for (const name of names) {
     const value = raw[name];
     if (multiple.includes(name)) {
-      values[name] = value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+      values[name] = (value === undefined ? [] : Array.isArray(value) ? value : [value]).map((v) =>
+        storable(String(v)),
+      );
     } else {
       if (Array.isArray(value) || (value !== undefined && typeof value !== "string"))
         throw new ServiceError(400, NOT_OURS);
-      values[name] = value ?? "";
+      values[name] = storable(value ?? "");
     }
   }
   const parsed = schema.safeParse(values);

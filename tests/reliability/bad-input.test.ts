@@ -1,7 +1,9 @@
 // Bad input at scale: property-based tests (fast-check) over every form and query parameter of the
 // portal. Random strings, huge values, unicode, repeated and unknown fields, wrong content types,
 // missing or wrong CSRF tokens and foreign origins only ever get a 2xx, 3xx or 4xx answer; every
-// refusal (4xx) says what went wrong and leaves the database exactly as it was.
+// refusal (4xx) says what went wrong and leaves the database exactly as it was. Characters the
+// database cannot store (NUL) are removed as a form or filter is read, so the database never
+// refuses text: a form with them is saved, or shown again with its error summary.
 //
 // The main forms have generators that know their fields (so many attempts get past the first
 // check); then every POST route in the partner route table and every GET route of the site is
@@ -135,6 +137,8 @@ interface Attempt {
   csrf: Csrf;
   contentType: string;
   foreignOrigin: boolean;
+  /** Every field known, sent once, and nothing wrong but what a person could type: a refusal is the form again. */
+  formAgain?: boolean;
 }
 
 /**
@@ -261,6 +265,13 @@ function saysWhatIsWrong(html: string): boolean {
   return Boolean(message && plain(message[1]!));
 }
 
+/** What the error page says when Postgres refused the text (src/middleware/errors.ts): never reached. */
+const DATABASE_REFUSED_TEXT = /character that cannot be stored/;
+
+/** The form shown again: an error summary linking to a field of the form. */
+const showsTheFormAgain = (html: string) =>
+  /<div class="govuk-error-summary__body">[\s\S]*?<a href="#[^"]+"/.test(html) && /<form\b/.test(html);
+
 /** The page's main content as plain text, for failure messages. */
 function mainText(html: string): string {
   const main = /<main\b[\s\S]*?<\/main>/.exec(html)?.[0] ?? html;
@@ -276,11 +287,15 @@ async function expectHandled(
   before: Record<string, string>,
   bookkeeping: boolean,
   label: string,
+  formAgain = false,
 ) {
   const shortLabel = label.length > 200 ? `${label.slice(0, 200)}...` : label;
   expect(res.status, `${shortLabel}: ${mainText(res.text ?? "")}`).toBeLessThan(500);
+  expect(res.text ?? "", `${shortLabel}: the database refused the text`).not.toMatch(DATABASE_REFUSED_TEXT);
   if (res.status >= 400) {
     expect(saysWhatIsWrong(res.text ?? ""), `${shortLabel} (${res.status}): ${mainText(res.text ?? "")}`).toBe(true);
+    if (formAgain)
+      expect(showsTheFormAgain(res.text ?? ""), `${shortLabel} (${res.status}) did not show the form again`).toBe(true);
     expect(await snapshot(bookkeeping), `${shortLabel} (${res.status}) changed the database`).toEqual(before);
   }
 }
@@ -293,27 +308,36 @@ async function fuzzForm(options: {
   fields: Record<string, fc.Arbitrary<string>>;
   runs?: number;
   bookkeeping?: boolean;
+  /** The form has hidden fields (a version): those examples may be refused as not from our form. */
+  hiddenFields?: boolean;
   /** Fix up the attempt (e.g. make confirmations match sometimes), or prepare state before it. */
   before?: (attempt: Attempt) => Promise<void> | void;
   pathArb?: fc.Arbitrary<string>;
 }) {
   const bookkeeping = options.bookkeeping ?? false;
-  // Always tried, whatever the random ones are: every field a NUL character, every field huge,
-  // and nothing at all.
-  const every = (value: string): Attempt => ({
-    pairs: Object.keys(options.fields).map((name) => [name, value]),
+  // Always tried, whatever the random ones are: every field a NUL character (removed, so the form
+  // is saved or shown again as if they were not there), every field huge, and nothing at all.
+  const names = Object.keys(options.fields);
+  const every = (value: string, formAgain = false): Attempt => ({
+    pairs: names.map((name) => [name, value]),
     csrf: "valid",
     contentType: "application/x-www-form-urlencoded",
     foreignOrigin: false,
+    formAgain: formAgain && names.length > 0 && !options.hiddenFields,
   });
-  const examples: [Attempt][] = [[every("\u0000")], [every("a\u0000b")], [every(HUGE[2]!)], [every("")]];
+  const examples: [Attempt][] = [
+    [every("\u0000", true)],
+    [every("a\u0000b", true)],
+    [every(HUGE[2]!)],
+    [every("", true)],
+  ];
   await fc.assert(
     fc.asyncProperty(submission(options.fields), async (attempt) => {
       await options.before?.(attempt);
       const path = options.path(attempt);
       const before = await snapshot(bookkeeping);
       const res = await post(agents[options.who], path, attempt, tokens[options.who]);
-      await expectHandled(res, before, bookkeeping, `POST ${path}`);
+      await expectHandled(res, before, bookkeeping, `POST ${path}`, attempt.formAgain);
     }),
     { numRuns: options.runs ?? RUNS.form, examples },
   );
@@ -439,6 +463,7 @@ describe("bad input to the partner forms", () => {
       csrf: "valid",
       contentType: "application/x-www-form-urlencoded",
       foreignOrigin: false,
+      formAgain: true,
     };
     await fc.assert(
       fc.asyncProperty(
@@ -448,7 +473,7 @@ describe("bad input to the partner forms", () => {
           const path = `/partners/${kind}/${id}/reviews/${quarter}`;
           const before = await snapshot(false);
           const res = await post(agents.officer, path, attempt, tokens.officer);
-          await expectHandled(res, before, false, `POST ${path}`);
+          await expectHandled(res, before, false, `POST ${path}`, attempt.formAgain);
         },
       ),
       { numRuns: RUNS.form * 2, examples: [[["commitments", String(ids.nscCommitment), "1"], nul]] },
@@ -524,27 +549,38 @@ function concrete(path: string): string {
     .replace(/:\w+/g, "1");
 }
 
+interface FormFields {
+  names: string[];
+  /** Whether the form has hidden fields of its own besides the CSRF token. */
+  hidden: boolean;
+}
+
 /** The fields of the form on `html` that posts to `action`. */
-function formFields(html: string, action: string): string[] {
+function formFields(html: string, action: string): FormFields {
   for (const form of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
     const target = /action="([^"]*)"/.exec(form[1]!)?.[1]?.replace(/&amp;/g, "&");
     if (target !== action) continue;
-    const names = [...form[2]!.matchAll(/<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"/g)].map((m) => m[1]!);
-    return [...new Set(names.filter((n) => n !== "_csrf"))];
+    const fields = [...form[2]!.matchAll(/<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>/g)].filter(
+      (m) => m[1] !== "_csrf",
+    );
+    return {
+      names: [...new Set(fields.map((m) => m[1]!))],
+      hidden: fields.some((m) => /\btype="hidden"/.test(m[0])),
+    };
   }
-  return [];
+  return { names: [], hidden: false };
 }
 
 /** Finds the page showing the form for `action` (the same address, or one above it) and reads its fields. */
-async function fieldsFor(agent: Agent, action: string): Promise<string[]> {
+async function fieldsFor(agent: Agent, action: string): Promise<FormFields> {
   const segments = action.split("/");
   for (let n = segments.length; n >= 3; n -= 1) {
     const page = await agent.get(segments.slice(0, n).join("/"));
     if (page.status !== 200) continue;
     const fields = formFields(page.text, action);
-    if (fields.length) return fields;
+    if (fields.names.length) return fields;
   }
-  return [];
+  return { names: [], hidden: false };
 }
 
 describe("every route, swept", () => {
@@ -557,7 +593,7 @@ describe("every route, swept", () => {
     expect(posts.length).toBeGreaterThan(5);
     for (const route of posts) {
       const action = `/partners${concrete(route.path)}`;
-      const names = await fieldsFor(agents.coordinator, action);
+      const { names, hidden } = await fieldsFor(agents.coordinator, action);
       const fields = Object.fromEntries(names.map((n) => [n, anyText]));
       await fuzzForm({
         label: `sweep ${route.path}`,
@@ -566,6 +602,7 @@ describe("every route, swept", () => {
         fields,
         runs: RUNS.sweepPost,
         bookkeeping: /sign-in|two-factor/.test(route.path),
+        hiddenFields: hidden,
       });
     }
   });

@@ -1,13 +1,14 @@
 // The audit trail for coordinators: newest first, filtered by action, person and record type.
 import { z } from "zod";
 import type { Services } from "../../services/index.ts";
+import { storableString } from "../forms.ts";
 import { paginationParams } from "../pagination.ts";
 import { get, type PartnerRoute } from "./route-table.ts";
 
 const query = z.object({
-  action: z.string().trim().max(100).catch(""),
-  actor: z.string().trim().max(254).catch(""),
-  entityType: z.string().trim().max(50).catch(""),
+  action: storableString(z.string().trim().max(100)).catch(""),
+  actor: storableString(z.string().trim().max(254)).catch(""),
+  entityType: storableString(z.string().trim().max(50)).catch(""),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 

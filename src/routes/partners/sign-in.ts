@@ -76,7 +76,8 @@ export function signInRoutes(services: Services, passport: PassportInstance, lim
 
   return [
     get("/sign-in", "anyone", (req, res) => {
-      if (typeof req.query.returnTo === "string") req.session.returnTo = req.query.returnTo;
+      // Only a safe target is kept: the session is stored as JSON, which cannot hold every character.
+      if (typeof req.query.returnTo === "string") req.session.returnTo = safeReturnTo(req.query.returnTo);
       page(res, "sign-in", 200, {
         title: "Sign in",
         values: {},
@@ -93,6 +94,8 @@ export function signInRoutes(services: Services, passport: PassportInstance, lim
           values: { email: form.values.email },
           errors: form.errors,
         });
+      // passport reads the body: let it read what the form read (src/routes/forms.ts).
+      req.body = { email: form.values.email, password: form.values.password };
       passport.authenticate("local", (err: unknown, user: Express.User | false) => {
         if (err) return next(err);
         if (!user) {
