@@ -155,17 +155,17 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
       ),
     });
     previousCommitments = commitments.map((c) => c.id);
-    await p.commitmentLead.createMany({
-      data: commitments
-        .filter((c) => !c.allAgencies)
-        .flatMap((c, i) =>
-          (i % 3 === 0 ? [i, i + 1] : [i]).map((k) => ({
-            commitmentId: c.id,
-            agencyId: agencies[k % agencies.length]!.id,
-          })),
-        ),
-      skipDuplicates: true,
-    });
+    const leads = commitments
+      .filter((c) => !c.allAgencies)
+      .flatMap((c, i) =>
+        (i % 3 === 0 ? [i, i + 1] : [i]).map((k) => ({
+          commitmentId: c.id,
+          agencyId: agencies[k % agencies.length]!.id,
+        })),
+      );
+    await p.commitmentLead.createMany({ data: leads, skipDuplicates: true });
+    const firstLead = new Map<number, number>();
+    for (const l of leads) if (!firstLead.has(l.commitmentId)) firstLead.set(l.commitmentId, l.agencyId);
     const risks = await p.risk.createManyAndReturn({
       data: Array.from({ length: size.risks }, (_, position) => ({
         planId: plan.id,
@@ -180,8 +180,20 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
     // A review of every commitment and risk for each quarter so far, each with 1 to 3 versions.
     const quartersDone = past ? 4 : quarterOf(new Date()).quarter;
     const subjects = [
-      ...commitments.map((c, i) => ({ key: { commitmentId: c.id }, entity: "CommitmentReview", id: c.id, i })),
-      ...risks.map((r, i) => ({ key: { riskId: r.id }, entity: "RiskReview", id: r.id, i: i + 1000 })),
+      ...commitments.map((c, i) => ({
+        key: { commitmentId: c.id },
+        entity: "CommitmentReview",
+        id: c.id,
+        i,
+        agencyId: firstLead.get(c.id),
+      })),
+      ...risks.map((r, i) => ({
+        key: { riskId: r.id },
+        entity: "RiskReview",
+        id: r.id,
+        i: i + 1000,
+        agencyId: r.ownerAgencyId ?? undefined,
+      })),
     ];
     const planned = subjects.flatMap((s) =>
       QUARTERS.filter((q) => q <= quartersDone).map((quarter) => {
@@ -201,6 +213,8 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
       data: planned.map(({ s, quarter, author, history, updatedAt }) => ({
         ...s.key,
         quarter,
+        // One lead agency's update (an item all agencies lead: its author's agency).
+        agencyId: s.agencyId ?? author.agencyId ?? agencies[0]!.id,
         status: history.at(-1)!.status,
         commentary: history.at(-1)!.commentary,
         version: history.length,

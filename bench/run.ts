@@ -362,6 +362,7 @@ async function main() {
       { name: "/reporting-centres", path: "/reporting-centres?town=Clevedon", kind: "public" },
       { name: "/plan", path: "/plan", kind: "public" },
       { name: "dashboard", path: "/partners", kind: "partner", signedIn: true },
+      { name: "your updates", path: "/partners/updates", kind: "partner", signedIn: true },
       { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: true },
       { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: true },
     ];

@@ -5,7 +5,7 @@ import express, { type RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "pino";
 import type { Config } from "./config.ts";
-import { formatDate, formatDateTime } from "./content/dates.ts";
+import { formatDate, formatDateTime, formatSavedAt } from "./content/dates.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
 import { pageCache } from "./middleware/page-cache.ts";
 import { JS_ENABLED_SCRIPT, securityHeaders } from "./middleware/security.ts";
@@ -42,6 +42,7 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
   // Formatting helpers every view may use.
   app.locals.formatDate = formatDate;
   app.locals.formatDateTime = formatDateTime;
+  app.locals.formatSavedAt = (date: Date) => formatSavedAt(date, new Date());
   app.locals.jsEnabledScript = JS_ENABLED_SCRIPT;
 
   // 1. Health probes: before logging and sessions, so probes are cheap and leave nothing behind.

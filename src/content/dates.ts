@@ -22,3 +22,9 @@ export function formatDate(date: Date): string {
 export function formatDateTime(date: Date): string {
   return `${UK_DAY.format(date)} at ${UK_TIME.format(date).replace(/\s/gu, "").toLowerCase()}`;
 }
+
+/** When something was saved, as a sentence ends: "at 10:42am" today, else "on 21 July 2023 at 2:05pm". */
+export function formatSavedAt(date: Date, now: Date): string {
+  const time = UK_TIME.format(date).replace(/\s/gu, "").toLowerCase();
+  return UK_DAY.format(date) === UK_DAY.format(now) ? `at ${time}` : `on ${UK_DAY.format(date)} at ${time}`;
+}

@@ -7,6 +7,7 @@ import type { Actor, AuditService, Db } from "./audit.ts";
 import { FieldError, ServiceError, notFound } from "./errors.ts";
 import { QUARTERS, type Quarter, defaultDeadline, quarterDates, yearLabel } from "./plan-year.ts";
 import { planService } from "./plans.ts";
+import { lowestStatus } from "./review-rules.ts";
 
 type PlanService = ReturnType<typeof planService>;
 
@@ -49,6 +50,28 @@ export interface RecordedReview {
   quarter: number;
   status: RagStatus;
   commentary: string;
+}
+
+/**
+ * One review per quarter from each agency's updates of a commitment: the coordinator's summary
+ * status when set, else the lowest of the agencies' statuses, with their commentary together.
+ */
+export function quarterReviews(
+  updates: RecordedReview[],
+  summaries: { quarter: number; status: RagStatus | null }[] = [],
+): RecordedReview[] {
+  return [...new Set(updates.map((u) => u.quarter))].map((quarter) => {
+    const those = updates.filter((u) => u.quarter === quarter);
+    const summary = summaries.find((x) => x.quarter === quarter)?.status;
+    return {
+      quarter,
+      status: summary ?? lowestStatus(those.map((u) => u.status))!,
+      commentary: those
+        .map((u) => u.commentary.trim())
+        .filter(Boolean)
+        .join(" "),
+    };
+  });
 }
 
 /** The review of the latest quarter that has one. */
@@ -985,6 +1008,7 @@ export function planAdminService(
                 include: {
                   leads: { select: { agencyId: true } },
                   reviews: { select: { quarter: true, status: true, commentary: true } },
+                  summaries: { select: { quarter: true, status: true } },
                 },
               },
             },
@@ -998,7 +1022,9 @@ export function planAdminService(
         new ServiceError(409, `There is already a plan for ${yearLabel(next)}, so this plan cannot be rolled over.`);
       if (await prisma.plan.findUnique({ where: { startYear: next } })) throw exists();
 
-      const commitments = source.objectives.flatMap((o) => o.commitments);
+      const commitments = source.objectives
+        .flatMap((o) => o.commitments)
+        .map((c) => ({ ...c, reviews: quarterReviews(c.reviews, c.summaries) }));
       const carried = new Set(commitments.filter((c) => carriedForward(c.reviews)).map((c) => c.id));
       const achievements = commitments
         .filter((c) => draftsAchievement(c.reviews))

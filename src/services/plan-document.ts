@@ -3,6 +3,7 @@
 // and CSV in src/services/exports), so the formats cannot disagree.
 import { STATUS_TAGS } from "../content/status.ts";
 import type { PlanStatus, RagStatus } from "../generated/prisma/client.ts";
+import type { ShownStatus } from "./review-rules.ts";
 import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
 import { type PlanView, type QuarterStatus, deepFreeze, type planService } from "./plans.ts";
 
@@ -13,22 +14,39 @@ export interface DocumentQuarter {
   quarter: Quarter;
   /** "Q1" */
   label: string;
-  status: RagStatus;
-  /** The status in words: "Not started", "Red", "Amber", "Green", "Complete". */
+  status: ShownStatus;
+  /** The status in words: "Red", "Not started", "No update", "Not yet due"... */
   statusText: string;
+  /** "2 of 3 lead agencies updated", "Summary set by Sam Jones: ..."; "" for an item with one lead. */
+  note: string;
+  /** Each agency's update, under its name. */
+  updates: DocumentUpdate[];
+  /** The latest update's commentary. */
   commentary: string;
   /** "Sam Jones (NSC)"; null before the first review. */
   updatedBy: string | null;
   updatedAt: Date | null;
 }
 
+/** One agency's update of an item for a quarter, as the document shows it. */
+export interface DocumentUpdate {
+  agencyCode: string;
+  agencyName: string;
+  status: RagStatus;
+  statusText: string;
+  commentary: string;
+  updatedBy: string | null;
+  updatedAt: Date;
+}
+
 /** The most recent quarter's commentary, for the optional commentary column. */
 export interface LatestCommentary {
   quarter: Quarter;
   label: string;
-  text: string;
-  updatedBy: string | null;
-  updatedAt: Date | null;
+  /** Each agency's commentary, under the agency's name when several agencies lead the item. */
+  entries: { agency: string | null; text: string; updatedBy: string | null; updatedAt: Date }[];
+  /** The quarter's note ("2 of 3 lead agencies updated", a coordinator's summary); may be "". */
+  note: string;
 }
 
 export interface DocumentCommitment {
@@ -134,27 +152,51 @@ export function documentDate(date: Date): string {
   return DAY.format(date);
 }
 
+/** "Sam Jones (NSC)": who saved, with their agency. */
+const byline = (name: string | null, agencyCode: string | null) =>
+  name ? (agencyCode ? `${name} (${agencyCode})` : name) : null;
+
 function documentQuarter(q: QuarterStatus): DocumentQuarter {
+  const joint = q.leadCount > 1;
   return {
     quarter: q.quarter,
     label: `Q${q.quarter}`,
     status: q.status,
     statusText: STATUS_TAGS[q.status].text,
+    note: q.summary
+      ? `Summary set by ${q.summary.by ?? "a coordinator"}: ${q.summary.reason}`
+      : joint && q.updates.length > 0
+        ? `${q.leadsUpdated} of ${q.leadCount} lead agencies updated`
+        : "",
+    updates: q.updates.map((u) => ({
+      agencyCode: u.agency.code,
+      agencyName: u.agency.name,
+      status: u.status,
+      statusText: STATUS_TAGS[u.status].text,
+      commentary: u.commentary,
+      updatedBy: byline(u.updatedBy, u.updatedByAgency),
+      updatedAt: u.updatedAt,
+    })),
     commentary: q.commentary,
-    updatedBy: q.updatedBy ? (q.updatedByAgency ? `${q.updatedBy} (${q.updatedByAgency})` : q.updatedBy) : null,
+    updatedBy: byline(q.updatedBy, q.updatedByAgency),
     updatedAt: q.updatedAt,
   };
 }
 
-function latestCommentary(quarters: DocumentQuarter[]): LatestCommentary | null {
-  const latest = [...quarters].reverse().find((q) => q.commentary.trim() !== "");
+function latestCommentary(quarters: DocumentQuarter[], joint: boolean): LatestCommentary | null {
+  const said = (q: DocumentQuarter) => q.updates.filter((u) => u.commentary.trim() !== "");
+  const latest = [...quarters].reverse().find((q) => said(q).length > 0 || q.note.startsWith("Summary"));
   return latest
     ? {
         quarter: latest.quarter,
         label: latest.label,
-        text: latest.commentary,
-        updatedBy: latest.updatedBy,
-        updatedAt: latest.updatedAt,
+        entries: said(latest).map((u) => ({
+          agency: joint ? u.agencyName : null,
+          text: u.commentary,
+          updatedBy: u.updatedBy,
+          updatedAt: u.updatedAt,
+        })),
+        note: latest.note,
       }
     : null;
 }
@@ -188,6 +230,7 @@ export function planDocument(
     risksHeading: `Our challenges and risks for ${label}`,
     risks: plan.risks.map((r, i) => {
       const quarters = r.quarters.map(documentQuarter);
+      const joint = (r.quarters[0]?.leadCount ?? 1) > 1;
       return {
         number: i + 1,
         description: r.description,
@@ -197,7 +240,7 @@ export function planDocument(
         ownerCode: r.owner?.code ?? null,
         ownerLabel: r.ownerLabel,
         quarters,
-        latestCommentary: latestCommentary(quarters),
+        latestCommentary: latestCommentary(quarters, joint),
       };
     }),
     commitmentsHeading: `Our commitments for ${label}`,
@@ -207,6 +250,7 @@ export function planDocument(
       heading: `Objective ${o.number} - ${o.title}`,
       commitments: o.commitments.map((c) => {
         const quarters = c.quarters.map(documentQuarter);
+        const joint = (c.quarters[0]?.leadCount ?? 1) > 1;
         return {
           number: c.number,
           text: c.text,
@@ -214,7 +258,7 @@ export function planDocument(
           leadCodes: c.leads.map((l) => l.code),
           leadLabel: c.leadLabel,
           quarters,
-          latestCommentary: latestCommentary(quarters),
+          latestCommentary: latestCommentary(quarters, joint),
         };
       }),
     })),

@@ -1,6 +1,7 @@
 // Reading the partnership's plans.
-import type { PrismaClient, RagStatus } from "../generated/prisma/client.ts";
+import type { PlanStatus, PrismaClient, RagStatus } from "../generated/prisma/client.ts";
 import { QUARTERS, type Quarter, quarterDates, quarterOf, yearLabel, yearSlug } from "./plan-year.ts";
+import { quarterStarted, quarterStatus, type ShownStatus } from "./review-rules.ts";
 
 /** Who leads a commitment or owns a risk, as the public sees it. */
 export interface LeadAgency {
@@ -9,15 +10,45 @@ export interface LeadAgency {
   name: string;
 }
 
+/** One lead agency's update of an item for a quarter. */
+export interface AgencyUpdate {
+  agency: LeadAgency;
+  status: RagStatus;
+  commentary: string;
+  version: number;
+  updatedAt: Date;
+  updatedBy: string | null;
+  updatedByAgency: string | null;
+}
+
+/** A coordinator's summary status for an item led by several agencies. */
+export interface QuarterSummary {
+  status: RagStatus;
+  reason: string;
+  by: string | null;
+  at: Date;
+}
+
 export interface QuarterStatus {
   quarter: Quarter;
   /** "April to June 2023" */
   months: string;
-  /** The current review status; NOT_STARTED until a partner records a review. */
-  status: RagStatus;
+  /** Whether the quarter has started (it can be reviewed from its first day). */
+  started: boolean;
+  /**
+   * The item's status: the coordinator's summary, else the lowest of the agencies' updates;
+   * with no update, NOT_YET_DUE before the quarter starts and NO_UPDATE after.
+   */
+  status: ShownStatus;
+  /** Each agency's update, in the partnership's order of agencies. */
+  updates: AgencyUpdate[];
+  /** How many agencies lead the item (every active agency when all agencies lead it). */
+  leadCount: number;
+  /** How many of the lead agencies have updated. */
+  leadsUpdated: number;
+  summary: QuarterSummary | null;
+  /** The most recent update's commentary, time and author; "" and null before any update. */
   commentary: string;
-  /** 0 until the review is first saved. */
-  version: number;
   updatedAt: Date | null;
   updatedBy: string | null;
   updatedByAgency: string | null;
@@ -106,8 +137,8 @@ export function ledBy(agencyCode: string | null, codes: readonly string[]): bool
 export interface PlanFilter {
   /** Only what this agency leads, and what all agencies lead (an agency leading nothing here is ignored). */
   agencyCode?: string;
-  /** Only what has this status in any quarter. */
-  status?: RagStatus;
+  /** Only what shows this status in any quarter. */
+  status?: ShownStatus;
 }
 
 /** The commitments and risks of a plan that match a filter, and the filter as it was applied. */
@@ -133,12 +164,6 @@ export function filterPlan(plan: PlanView, filter: PlanFilter) {
 /** Read models kept at once (a few years, with and without retired items, and the plan years). */
 const MAX_KEPT = 20;
 
-/** Which plan partners are working on at a date: that financial year's, else the latest earlier one, else the earliest. */
-function chooseCurrent(startYears: number[], at: Date): number | undefined {
-  const { startYear } = quarterOf(at);
-  return startYears.find((y) => y === startYear) ?? startYears.find((y) => y < startYear) ?? startYears.at(-1);
-}
-
 export function planService(prisma: PrismaClient, now: () => Date = () => new Date()) {
   const kept = new Map<string, { version: bigint; value: Promise<unknown> }>();
 
@@ -163,10 +188,16 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
     return value;
   }
 
-  const view = (version: bigint | undefined, startYear: number, options: PlanViewOptions) =>
-    keep(version, `view:${startYear}:${options.publishedOnly === true}:${options.includeRetired === true}`, () =>
-      buildPlanView(prisma, startYear, options),
+  // A read model also depends on which quarters have started, so it is kept per quarter of the calendar too.
+  const view = (version: bigint | undefined, startYear: number, options: PlanViewOptions) => {
+    const at = now();
+    const { startYear: y, quarter } = quarterOf(at);
+    return keep(
+      version,
+      `view:${startYear}:${options.publishedOnly === true}:${options.includeRetired === true}:${y}q${quarter}`,
+      () => buildPlanView(prisma, startYear, options, at),
     );
+  };
 
   return {
     /**
@@ -219,22 +250,21 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
     },
 
     /**
-     * The plan partners are working on at `at` (chooseCurrent, among plans not archived), with
-     * the same one check of the data version as planView.
+     * Every plan's year and status, newest first, with the same one check of the data version
+     * as planView: officers work on published plans; coordinators may look at any.
      */
-    async currentPlanView(at: Date): Promise<PlanView | undefined> {
-      const version = await dataVersion();
-      const years = await keep(version, "years", async () =>
-        (
-          await prisma.plan.findMany({
-            where: { status: { not: "ARCHIVED" } },
-            orderBy: { startYear: "desc" },
-            select: { startYear: true },
-          })
-        ).map((p) => p.startYear),
+    async planYears(version?: bigint): Promise<readonly { startYear: number; status: PlanStatus }[]> {
+      return keep(version ?? (await dataVersion()), "years", () =>
+        prisma.plan.findMany({ orderBy: { startYear: "desc" }, select: { startYear: true, status: true } }),
       );
-      const startYear = chooseCurrent(years, at);
-      return startYear === undefined ? undefined : view(version, startYear, {});
+    },
+
+    /** The read models of every plan with one of these statuses, newest first, with one check of the data version. */
+    async planViews(statuses: readonly PlanStatus[]): Promise<PlanView[]> {
+      const version = await dataVersion();
+      const years = (await this.planYears(version)).filter((p) => statuses.includes(p.status));
+      const views = await Promise.all(years.map((p) => view(version, p.startYear, {})));
+      return views.filter((v): v is PlanView => v !== undefined);
     },
   };
 }
@@ -248,7 +278,7 @@ export function planService(prisma: PrismaClient, now: () => Date = () => new Da
  * A fixed number of queries whatever the plan's size: the plan, then one query for each kind
  * of row, all reviews in one query, joined up here.
  */
-async function buildPlanView(prisma: PrismaClient, startYear: number, options: PlanViewOptions) {
+async function buildPlanView(prisma: PrismaClient, startYear: number, options: PlanViewOptions, at: Date) {
   const plan = await prisma.plan.findFirst({
     where: { startYear, ...(options.publishedOnly && { status: "PUBLISHED" }) },
     select: {
@@ -268,79 +298,129 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
   const live = options.includeRetired ? {} : { retiredAt: null };
   const liveCommitment = { ...live, objective: { planId, ...live } };
 
-  const [purposes, achievements, quarters, objectives, commitments, leads, risks, reviews] = await Promise.all([
-    prisma.purpose.findMany({
-      where: { planId },
-      orderBy: [{ position: "asc" }, { id: "asc" }],
-      select: { id: true, text: true },
-    }),
-    prisma.achievement.findMany({
-      where: { planId },
-      orderBy: [{ position: "asc" }, { id: "asc" }],
-      select: { id: true, title: true, description: true },
-    }),
-    prisma.planQuarter.findMany({ where: { planId }, orderBy: { quarter: "asc" } }),
-    prisma.objective.findMany({
-      where: { planId, ...live },
-      orderBy: [{ number: "asc" }, { id: "asc" }],
-      select: { id: true, number: true, title: true, retiredAt: true },
-    }),
-    prisma.commitment.findMany({
-      where: liveCommitment,
-      orderBy: [{ position: "asc" }, { id: "asc" }],
-      select: { id: true, objectiveId: true, text: true, allAgencies: true, retiredAt: true },
-    }),
-    prisma.commitmentLead.findMany({
-      where: { commitment: liveCommitment },
-      orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
-      select: { commitmentId: true, agency: { select: { id: true, code: true, name: true } } },
-    }),
-    prisma.risk.findMany({
-      where: { planId, ...live },
-      orderBy: [{ position: "asc" }, { id: "asc" }],
-      select: {
-        id: true,
-        description: true,
-        mitigation: true,
-        rating: true,
-        retiredAt: true,
-        ownerAgency: { select: { id: true, code: true, name: true } },
-      },
-    }),
-    prisma.review.findMany({
-      where: { OR: [{ commitment: liveCommitment }, { risk: { planId, ...live } }] },
-      select: {
-        commitmentId: true,
-        riskId: true,
-        quarter: true,
-        status: true,
-        commentary: true,
-        version: true,
-        updatedAt: true,
-        author: { select: { name: true } },
-        authorAgency: { select: { code: true } },
-      },
-    }),
-  ]);
+  const [purposes, achievements, quarters, objectives, commitments, leads, risks, reviews, summaries, activeAgencies] =
+    await Promise.all([
+      prisma.purpose.findMany({
+        where: { planId },
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: { id: true, text: true },
+      }),
+      prisma.achievement.findMany({
+        where: { planId },
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: { id: true, title: true, description: true },
+      }),
+      prisma.planQuarter.findMany({ where: { planId }, orderBy: { quarter: "asc" } }),
+      prisma.objective.findMany({
+        where: { planId, ...live },
+        orderBy: [{ number: "asc" }, { id: "asc" }],
+        select: { id: true, number: true, title: true, retiredAt: true },
+      }),
+      prisma.commitment.findMany({
+        where: liveCommitment,
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: { id: true, objectiveId: true, text: true, allAgencies: true, retiredAt: true },
+      }),
+      prisma.commitmentLead.findMany({
+        where: { commitment: liveCommitment },
+        orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
+        select: { commitmentId: true, agency: { select: { id: true, code: true, name: true } } },
+      }),
+      prisma.risk.findMany({
+        where: { planId, ...live },
+        orderBy: [{ position: "asc" }, { id: "asc" }],
+        select: {
+          id: true,
+          description: true,
+          mitigation: true,
+          rating: true,
+          retiredAt: true,
+          ownerAgency: { select: { id: true, code: true, name: true } },
+        },
+      }),
+      prisma.review.findMany({
+        where: { OR: [{ commitment: liveCommitment }, { risk: { planId, ...live } }] },
+        select: {
+          commitmentId: true,
+          riskId: true,
+          quarter: true,
+          status: true,
+          commentary: true,
+          version: true,
+          updatedAt: true,
+          agency: { select: { id: true, code: true, name: true, position: true } },
+          author: { select: { name: true } },
+          authorAgency: { select: { code: true } },
+        },
+        orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
+      }),
+      prisma.reviewSummary.findMany({
+        where: { status: { not: null }, OR: [{ commitment: liveCommitment }, { risk: { planId, ...live } }] },
+        select: {
+          commitmentId: true,
+          riskId: true,
+          quarter: true,
+          status: true,
+          reason: true,
+          updatedAt: true,
+          author: { select: { name: true } },
+        },
+      }),
+      prisma.agency.findMany({
+        where: { active: true },
+        orderBy: [{ position: "asc" }, { name: "asc" }],
+        select: { id: true, code: true, name: true },
+      }),
+    ]);
 
-  const reviewOf = new Map<string, (typeof reviews)[number]>();
+  const updatesOf = new Map<string, AgencyUpdate[]>();
   for (const r of reviews) {
-    const key = r.commitmentId !== null ? `c${r.commitmentId}` : `r${r.riskId}`;
-    reviewOf.set(`${key}q${r.quarter}`, r);
+    const key = `${r.commitmentId !== null ? `c${r.commitmentId}` : `r${r.riskId}`}q${r.quarter}`;
+    const list = updatesOf.get(key) ?? [];
+    list.push({
+      agency: { id: r.agency.id, code: r.agency.code, name: r.agency.name },
+      status: r.status,
+      commentary: r.commentary,
+      version: r.version,
+      updatedAt: r.updatedAt,
+      updatedBy: r.author?.name ?? null,
+      updatedByAgency: r.authorAgency?.code ?? null,
+    });
+    updatesOf.set(key, list);
+  }
+  const summaryOf = new Map<string, QuarterSummary>();
+  for (const s of summaries) {
+    const key = `${s.commitmentId !== null ? `c${s.commitmentId}` : `r${s.riskId}`}q${s.quarter}`;
+    summaryOf.set(key, { status: s.status!, reason: s.reason, by: s.author?.name ?? null, at: s.updatedAt });
   }
   const quarterMonthsLabels = QUARTERS.map((q) => quarterMonths(plan.startYear, q));
-  const quartersOf = (key: string): QuarterStatus[] =>
+  const started = QUARTERS.map((q) => quarterStarted(plan.startYear, q, at));
+  /** An item's four quarters; `leadIds` null when every active agency leads it. */
+  const quartersOf = (key: string, leadIds: readonly number[] | null): QuarterStatus[] =>
     QUARTERS.map((quarter, i) => {
-      const r = reviewOf.get(`${key}q${quarter}`);
+      const updates = updatesOf.get(`${key}q${quarter}`) ?? [];
+      const summary = summaryOf.get(`${key}q${quarter}`) ?? null;
+      const latest = updates.reduce<AgencyUpdate | undefined>(
+        (a, u) => (!a || u.updatedAt > a.updatedAt ? u : a),
+        undefined,
+      );
       return {
         quarter,
         months: quarterMonthsLabels[i]!,
-        status: r?.status ?? "NOT_STARTED",
-        commentary: r?.commentary ?? "",
-        version: r?.version ?? 0,
-        updatedAt: r && r.version > 0 ? r.updatedAt : null,
-        updatedBy: r?.author?.name ?? null,
-        updatedByAgency: r?.authorAgency?.code ?? null,
+        started: started[i]!,
+        status: quarterStatus(
+          updates.map((u) => u.status),
+          summary?.status ?? null,
+          started[i]!,
+        ),
+        updates,
+        leadCount: leadIds?.length ?? activeAgencies.length,
+        leadsUpdated: leadIds ? updates.filter((u) => leadIds.includes(u.agency.id)).length : updates.length,
+        summary,
+        commentary: latest?.commentary ?? "",
+        updatedAt: latest?.updatedAt ?? null,
+        updatedBy: latest?.updatedBy ?? null,
+        updatedByAgency: latest?.updatedByAgency ?? null,
       };
     });
 
@@ -371,7 +451,7 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
           ? NO_LEAD_LABEL
           : joinNames(agencies.map((a) => a.name)),
       retired: c.retiredAt !== null,
-      quarters: quartersOf(`c${c.id}`),
+      quarters: quartersOf(`c${c.id}`, c.allAgencies ? null : agencies.map((a) => a.id)),
     });
     commitmentsOf.set(c.objectiveId, list);
   }
@@ -384,6 +464,8 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
     purposes: purposes.map((p) => p.text),
     purposeItems: purposes,
     achievements,
+    /** The partnership's active agencies: those that lead what "all agencies" lead. */
+    activeAgencies,
     /** Every agency that leads a commitment or owns a risk in this plan. */
     leadAgencies: [...leadAgencies.values()],
     quarters: QUARTERS.map((quarter, i) => {
@@ -410,7 +492,7 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
       owner: r.ownerAgency,
       ownerLabel: r.ownerAgency?.name ?? ALL_AGENCIES_LABEL,
       retired: r.retiredAt !== null,
-      quarters: quartersOf(`r${r.id}`),
+      quarters: quartersOf(`r${r.id}`, r.ownerAgency ? [r.ownerAgency.id] : null),
     })),
   };
 }

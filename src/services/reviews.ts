@@ -1,49 +1,54 @@
 // Quarterly reviews of commitments and risks: who may record them, the commentary rules, and
-// saving without losing anyone's update (optimistic locking on `version`). Every save keeps
-// the version it replaced in ReviewVersion and writes an audit event, in one transaction.
+// saving without losing anyone's update. Each lead agency records its own update of an item for
+// the quarter; a coordinator may set a summary status for an item led by several agencies.
+// Every save is checked against the version the person started from (a stale one is always
+// refused, valid or not), keeps the version in ReviewVersion and writes an audit event, in one
+// transaction.
 import { Prisma, type PrismaClient, type RagStatus } from "../generated/prisma/client.ts";
+import { formatDate } from "../content/dates.ts";
 import type { AuditService } from "./audit.ts";
 import { FieldError, forbidden, notFound } from "./errors.ts";
-import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
-import { leadCodesLabel } from "./plans.ts";
+import { QUARTERS, type Quarter, quarterDates, yearLabel } from "./plan-year.ts";
+import { type LeadAgency, leadCodesLabel } from "./plans.ts";
+import { commentaryRequired, lowestStatus, quarterStarted, quarterStatus } from "./review-rules.ts";
 
 export type ReviewSubjectKind = "commitment" | "risk";
 
-export const COMMENTARY_MAX = 2_000;
-
-/** The partnership's definitions, shown beside the form. */
-export const RAG_DEFINITIONS: Record<RagStatus, string> = {
-  NOT_STARTED: "Work has not started yet.",
-  RED: "Significant issues: off track, help needed.",
-  AMBER: "Issues or risks identified, being managed.",
-  GREEN: "On track.",
-  COMPLETE: "Delivered.",
-};
-
-/** How good a status is, for "improved" and "worsened" between quarters. */
-export const RAG_RANK: Record<RagStatus, number> = { NOT_STARTED: 0, RED: 1, AMBER: 2, GREEN: 3, COMPLETE: 4 };
-
-/** Thrown inside the save transaction when the version has moved on; rolls it back. */
+/** Thrown inside a save transaction when the version has moved on; rolls it back. */
 const STALE = Symbol("stale review version");
 
 export interface ReviewInput {
+  /** The agency whose update this is. */
+  agencyCode: string;
   status: RagStatus;
   commentary: string;
+  /** The version the person started from. */
+  version: number;
+  /** "Replace it with mine" on the conflict page: the saved version this replaces. */
+  replaces?: number;
+}
+
+export interface SummaryInput {
+  /** null: clear the summary, so the lowest of the agencies' statuses applies again. */
+  status: RagStatus | null;
+  reason: string;
   version: number;
 }
 
-/** Someone else saved first: their review, to show beside the user's own. */
+/** What was saved first, to show beside what the person tried to save. */
+export interface SavedVersion {
+  status: RagStatus | null;
+  commentary: string;
+  version: number;
+  authorId: number | null;
+  authorName: string | null;
+  updatedAt: Date;
+}
+
+/** Someone (perhaps the same person in another window) saved after this person opened the form. */
 export class ReviewConflict extends Error {
-  constructor(
-    readonly current: {
-      status: RagStatus;
-      commentary: string;
-      version: number;
-      authorName: string | null;
-      updatedAt: Date;
-    },
-  ) {
-    super("Someone else has updated this review since you opened it.");
+  constructor(readonly current: SavedVersion) {
+    super("This review was saved by someone else after you opened it.");
   }
 }
 
@@ -55,27 +60,37 @@ interface Subject {
   planId: number;
   startYear: number;
   planTitle: string;
-  /** Agencies that may record this review; empty with `allAgencies` when every agency may. */
-  agencyIds: number[];
+  planPublished: boolean;
+  /** The agencies that lead it, in the partnership's order; every active agency when `allAgencies`. */
+  leads: LeadAgency[];
   allAgencies: boolean;
   leadLabel: string;
   retired: boolean;
 }
 
-/** Whether the commentary is required for this status, given last quarter's. */
-export function commentaryRequired(status: RagStatus, previous: RagStatus): boolean {
-  return status === "RED" || status === "AMBER" || status !== previous;
-}
+const agencyOrder = [{ position: "asc" as const }, { name: "asc" as const }];
+const agencyFields = { id: true, code: true, name: true } as const;
 
 export function reviewService(prisma: PrismaClient, audit: AuditService, now: () => Date = () => new Date()) {
   async function subject(kind: ReviewSubjectKind, id: number): Promise<Subject> {
+    const everyAgency = () =>
+      prisma.agency.findMany({ where: { active: true }, orderBy: agencyOrder, select: agencyFields });
     if (kind === "commitment") {
       const c = await prisma.commitment.findUnique({
         where: { id },
-        include: { objective: { include: { plan: true } }, leads: { include: { agency: true } } },
+        include: {
+          objective: { include: { plan: true } },
+          leads: { include: { agency: { select: { ...agencyFields, position: true } } } },
+        },
       });
       if (!c) throw notFound("commitment");
       const plan = c.objective.plan;
+      const leads = c.allAgencies
+        ? await everyAgency()
+        : c.leads
+            .map((l) => l.agency)
+            .sort((a, b) => a.position - b.position || a.name.localeCompare(b.name))
+            .map(({ id, code, name }) => ({ id, code, name }));
       return {
         kind,
         id,
@@ -84,16 +99,20 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
         planId: plan.id,
         startYear: plan.startYear,
         planTitle: plan.title,
-        agencyIds: c.leads.map((l) => l.agencyId),
+        planPublished: plan.status === "PUBLISHED",
+        leads,
         allAgencies: c.allAgencies,
         leadLabel: leadCodesLabel(
           c.allAgencies,
-          c.leads.map((l) => l.agency.code),
+          leads.map((l) => l.code),
         ),
         retired: c.retiredAt !== null || c.objective.retiredAt !== null,
       };
     }
-    const r = await prisma.risk.findUnique({ where: { id }, include: { plan: true, ownerAgency: true } });
+    const r = await prisma.risk.findUnique({
+      where: { id },
+      include: { plan: true, ownerAgency: { select: agencyFields } },
+    });
     if (!r) throw notFound("risk");
     return {
       kind,
@@ -103,21 +122,31 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       planId: r.plan.id,
       startYear: r.plan.startYear,
       planTitle: r.plan.title,
-      agencyIds: r.ownerAgencyId === null ? [] : [r.ownerAgencyId],
-      allAgencies: r.ownerAgencyId === null,
+      planPublished: r.plan.status === "PUBLISHED",
+      leads: r.ownerAgency ? [r.ownerAgency] : await everyAgency(),
+      allAgencies: r.ownerAgency === null,
       leadLabel: leadCodesLabel(r.ownerAgency === null, r.ownerAgency ? [r.ownerAgency.code] : []),
       retired: r.retiredAt !== null,
     };
   }
 
-  /** Coordinators may record any review; officers those their agency leads; viewers none. */
-  function mayRecord(user: Express.User, s: Subject): boolean {
-    if (user.role === "COORDINATOR") return true;
-    if (user.role !== "OFFICER" || user.agencyId === null) return false;
-    return s.allAgencies || s.agencyIds.includes(user.agencyId);
+  /** The lead agencies whose update this person may record: coordinators any, officers their own. */
+  function recordsFor(user: Express.User, s: Subject): LeadAgency[] {
+    if (user.role === "COORDINATOR") return s.leads;
+    if (user.role !== "OFFICER" || user.agencyId === null) return [];
+    return s.leads.filter((a) => a.id === user.agencyId);
   }
 
-  const where = (kind: ReviewSubjectKind, id: number, quarter: number) =>
+  /** A summary status is for items led by more than one agency, and only coordinators set it. */
+  const maySummarise = (user: Express.User, s: Subject) => user.role === "COORDINATOR" && s.leads.length > 1;
+
+  const subjectKey = (kind: ReviewSubjectKind, id: number) =>
+    kind === "commitment" ? { commitmentId: id } : { riskId: id };
+  const updateKey = (kind: ReviewSubjectKind, id: number, quarter: number, agencyId: number) =>
+    kind === "commitment"
+      ? { commitmentId_quarter_agencyId: { commitmentId: id, quarter, agencyId } }
+      : { riskId_quarter_agencyId: { riskId: id, quarter, agencyId } };
+  const summaryKey = (kind: ReviewSubjectKind, id: number, quarter: number) =>
     kind === "commitment"
       ? { commitmentId_quarter: { commitmentId: id, quarter } }
       : { riskId_quarter: { riskId: id, quarter } };
@@ -127,17 +156,99 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
     return { closed: q?.closedAt != null, deadline: q?.deadline ?? null };
   }
 
-  return {
-    mayRecord,
+  /** Why this person cannot change this quarter's reviews at all, or undefined when they can. */
+  function refusal(user: Express.User, s: Subject, quarter: Quarter, closed: boolean): string | undefined {
+    if (s.retired) return "This has been retired, so its reviews can no longer change.";
+    if (!quarterStarted(s.startYear, quarter, now()))
+      return `Quarter ${quarter} has not started yet: it can be updated from ${formatDate(quarterDates(s.startYear, quarter).start)}.`;
+    if (user.role === "VIEWER")
+      return "You can read this review. Only the lead agency's officers and coordinators can update it.";
+    if (user.role === "OFFICER" && !s.planPublished)
+      return "This plan is still a draft: its reviews can be updated once it is published.";
+    if (closed && user.role !== "COORDINATOR") return "This quarter has been closed by a coordinator.";
+    return undefined;
+  }
 
-    /** Everything the review page shows: the subject, this quarter's review, last quarter's, and the history. */
-    async page(user: Express.User, kind: ReviewSubjectKind, id: number, quarter: Quarter) {
+  function saved(
+    row: {
+      status: RagStatus | null;
+      version: number;
+      authorId: number | null;
+      updatedAt: Date;
+      author?: { name: string } | null;
+    },
+    commentary: string,
+  ): SavedVersion {
+    return {
+      status: row.status,
+      commentary,
+      version: row.version,
+      authorId: row.authorId,
+      authorName: row.author?.name ?? null,
+      updatedAt: row.updatedAt,
+    };
+  }
+
+  async function currentUpdate(kind: ReviewSubjectKind, id: number, quarter: number, agencyId: number) {
+    return prisma.review.findUnique({ where: updateKey(kind, id, quarter, agencyId), include: { author: true } });
+  }
+
+  /** The saved update when `version` is not the one stored (a stale form, or one from nowhere). */
+  async function conflictFor(kind: ReviewSubjectKind, id: number, quarter: number, agencyId: number, version: number) {
+    const current = await currentUpdate(kind, id, quarter, agencyId);
+    if ((current?.version ?? 0) === version) return undefined;
+    return new ReviewConflict(
+      current
+        ? saved(current, current.commentary)
+        : { status: null, commentary: "", version: 0, authorId: null, authorName: null, updatedAt: now() },
+    );
+  }
+
+  /** Checks that this person may record `agencyCode`'s update of this quarter; returns the agency. */
+  async function mayRecord(user: Express.User, s: Subject, quarter: Quarter, agencyCode: string) {
+    const state = await quarterState(s.planId, quarter);
+    const why = refusal(user, s, quarter, state.closed);
+    if (why) throw forbidden(why);
+    const agency = recordsFor(user, s).find((a) => a.code === agencyCode);
+    if (!agency) throw forbidden("Only the lead agency's officers and coordinators can update this review.");
+    return agency;
+  }
+
+  return {
+    /**
+     * Everything the review page shows: the subject, each lead agency's update this quarter, the
+     * quarter's status and summary, and the form for the agency this person records for
+     * (`agencyCode` chooses it for a coordinator), with last quarter's update and the history.
+     */
+    async page(user: Express.User, kind: ReviewSubjectKind, id: number, quarter: Quarter, agencyCode?: string) {
       const s = await subject(kind, id);
-      const [current, previous, state] = await Promise.all([
-        prisma.review.findUnique({ where: where(kind, id, quarter), include: { author: true, authorAgency: true } }),
-        quarter > 1 ? prisma.review.findUnique({ where: where(kind, id, quarter - 1) }) : null,
+      const key = subjectKey(kind, id);
+      const [updates, previousUpdates, summary, state] = await Promise.all([
+        prisma.review.findMany({
+          where: { ...key, quarter },
+          include: { author: { select: { name: true } }, agency: { select: agencyFields } },
+        }),
+        quarter > 1 ? prisma.review.findMany({ where: { ...key, quarter: quarter - 1 } }) : [],
+        prisma.reviewSummary.findUnique({ where: summaryKey(kind, id, quarter), include: { author: true } }),
         quarterState(s.planId, quarter),
       ]);
+      const why = refusal(user, s, quarter, state.closed);
+      const recordable = why ? [] : recordsFor(user, s);
+      const others = updates.filter((u) => !s.leads.some((a) => a.id === u.agencyId)).map((u) => u.agency);
+      const agencies = [...s.leads, ...others].map((agency) => ({
+        agency,
+        lead: s.leads.includes(agency),
+        update: updates.find((u) => u.agencyId === agency.id) ?? null,
+        recordable: recordable.includes(agency),
+      }));
+      // The form's agency: the one asked for, else this person's own, else the first without an update.
+      const formAgency =
+        recordable.find((a) => a.code === agencyCode) ??
+        recordable.find((a) => a.id === user.agencyId) ??
+        recordable.find((a) => !updates.some((u) => u.agencyId === a.id)) ??
+        recordable[0];
+      const current = formAgency ? (updates.find((u) => u.agencyId === formAgency.id) ?? null) : null;
+      const previous = formAgency ? previousUpdates.find((u) => u.agencyId === formAgency.id) : undefined;
       const history = current
         ? await prisma.reviewVersion.findMany({
             where: { reviewId: current.id },
@@ -145,47 +256,74 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
             orderBy: { version: "desc" },
           })
         : [];
-      const editable = mayRecord(user, s) && !s.retired && (!state.closed || user.role === "COORDINATOR");
+      const leadsUpdated = updates.filter((u) => s.leads.some((a) => a.id === u.agencyId)).length;
+      const coordinatorSummary = summary?.status ? summary : null;
       return {
         subject: { ...s, yearLabel: yearLabel(s.startYear) },
         quarter,
-        review: {
-          status: current?.status ?? ("NOT_STARTED" as RagStatus),
-          commentary: current?.commentary ?? "",
-          version: current?.version ?? 0,
-          authorName: current?.author?.name ?? null,
-          updatedAt: current && current.version > 0 ? current.updatedAt : null,
+        started: quarterStarted(s.startYear, quarter, now()),
+        status: quarterStatus(
+          updates.map((u) => u.status),
+          coordinatorSummary?.status ?? null,
+          quarterStarted(s.startYear, quarter, now()),
+        ),
+        /** The lowest of the agencies' statuses, which a summary replaces. */
+        lowest: lowestStatus(updates.map((u) => u.status)) ?? null,
+        agencies,
+        joint: s.leads.length > 1,
+        leadsUpdated,
+        summary: {
+          set: coordinatorSummary && {
+            status: coordinatorSummary.status!,
+            reason: coordinatorSummary.reason,
+            authorName: coordinatorSummary.author?.name ?? null,
+            updatedAt: coordinatorSummary.updatedAt,
+          },
+          version: summary?.version ?? 0,
+          editable: !why && maySummarise(user, s),
         },
-        previous: previous
-          ? { status: previous.status, commentary: previous.commentary }
-          : { status: "NOT_STARTED" as RagStatus, commentary: "" },
-        history,
+        form: formAgency && {
+          agency: formAgency,
+          review: {
+            status: current?.status ?? null,
+            commentary: current?.commentary ?? "",
+            version: current?.version ?? 0,
+            authorName: current?.author?.name ?? null,
+            updatedAt: current?.updatedAt ?? null,
+          },
+          previous: previous ? { status: previous.status, commentary: previous.commentary } : null,
+          history,
+        },
         closed: state.closed,
         deadline: state.deadline,
-        editable,
-        whyNotEditable: editable
-          ? undefined
-          : s.retired
-            ? "This has been retired, so its reviews can no longer change."
-            : !mayRecord(user, s)
-              ? "Only the lead agency's officers and coordinators can update this review."
-              : "This quarter has been closed by a coordinator.",
+        editable: formAgency !== undefined,
+        whyNotEditable:
+          why ??
+          (formAgency
+            ? undefined
+            : "You can read this review. Only the lead agency's officers and coordinators can update it."),
       };
     },
 
-    /** Saves a review if the rules allow and nobody else saved since `version`; otherwise throws. */
+    /**
+     * The saved update when `version` is stale, for a form that failed validation: a save from an
+     * older version always meets the conflict page, valid or not.
+     */
+    async conflict(kind: ReviewSubjectKind, id: number, quarter: Quarter, agencyCode: string, version: number) {
+      const agency = await prisma.agency.findUnique({ where: { code: agencyCode } });
+      return agency ? conflictFor(kind, id, quarter, agency.id, version) : undefined;
+    },
+
+    /** Saves an agency's update if the rules allow and nobody saved since `version`; otherwise throws. */
     async save(user: Express.User, kind: ReviewSubjectKind, id: number, quarter: Quarter, input: ReviewInput) {
       if (!QUARTERS.includes(quarter)) throw notFound("quarter");
       const s = await subject(kind, id);
-      if (!mayRecord(user, s))
-        throw forbidden("Only the lead agency's officers and coordinators can update this review.");
-      if (s.retired) throw forbidden("This has been retired, so its reviews can no longer change.");
-      const state = await quarterState(s.planId, quarter);
-      if (state.closed && user.role !== "COORDINATOR")
-        throw forbidden("This quarter has been closed by a coordinator.");
-      const previous = quarter > 1 ? await prisma.review.findUnique({ where: where(kind, id, quarter - 1) }) : null;
-      const previousStatus = previous?.status ?? "NOT_STARTED";
-      if (commentaryRequired(input.status, previousStatus) && input.commentary.trim() === "") {
+      const agency = await mayRecord(user, s, quarter, input.agencyCode);
+      const stale = await conflictFor(kind, id, quarter, agency.id, input.version);
+      if (stale) throw stale;
+      const previous =
+        quarter > 1 ? await prisma.review.findUnique({ where: updateKey(kind, id, quarter - 1, agency.id) }) : null;
+      if (commentaryRequired(input.status, previous?.status ?? "NOT_STARTED") && input.commentary.trim() === "") {
         throw new FieldError(
           "commentary",
           input.status === "RED" || input.status === "AMBER"
@@ -195,20 +333,9 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       }
 
       const at = now();
-      const conflict = async () => {
-        const current = await prisma.review.findUnique({ where: where(kind, id, quarter), include: { author: true } });
-        return new ReviewConflict({
-          status: current?.status ?? "NOT_STARTED",
-          commentary: current?.commentary ?? "",
-          version: current?.version ?? 0,
-          authorName: current?.author?.name ?? null,
-          updatedAt: current?.updatedAt ?? at,
-        });
-      };
       try {
         return await prisma.$transaction(async (tx) => {
-          const key = kind === "commitment" ? { commitmentId: id } : { riskId: id };
-          const before = await tx.review.findUnique({ where: where(kind, id, quarter) });
+          const before = await tx.review.findUnique({ where: updateKey(kind, id, quarter, agency.id) });
           const data = {
             status: input.status,
             commentary: input.commentary,
@@ -220,13 +347,16 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
           let reviewId: number;
           if (!before) {
             if (input.version !== 0) throw STALE;
-            reviewId = (await tx.review.create({ data: { ...key, quarter, ...data } })).id;
+            reviewId = (
+              await tx.review.create({ data: { ...subjectKey(kind, id), quarter, agencyId: agency.id, ...data } })
+            ).id;
           } else {
-            // Only the version the user saw may be replaced.
+            // Only the version the person started from may be replaced.
             const { count } = await tx.review.updateMany({ where: { id: before.id, version: input.version }, data });
             if (count !== 1) throw STALE;
             reviewId = before.id;
           }
+          const replacedVersion = input.replaces === input.version && input.version > 0 ? input.version : null;
           await tx.reviewVersion.create({
             data: {
               reviewId,
@@ -234,6 +364,7 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
               previousStatus: before?.status ?? null,
               status: input.status,
               commentary: input.commentary,
+              replacedVersion,
               authorId: user.id,
               authorAgencyId: user.agencyId,
               createdAt: at,
@@ -244,18 +375,75 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
               actor: user,
               action: "review.saved",
               entityType: kind === "commitment" ? "CommitmentReview" : "RiskReview",
-              entityId: `${id}/Q${quarter}`,
+              entityId: `${id}/Q${quarter}/${agency.code}`,
               before: before ? { status: before.status, commentary: before.commentary, version: before.version } : null,
-              after: { status: input.status, commentary: input.commentary, version: data.version },
+              after: { status: input.status, commentary: input.commentary, version: data.version, replacedVersion },
             },
             tx,
           );
           return { version: data.version };
         });
       } catch (err) {
-        // A stale version, or two first saves at once (the unique subject and quarter lets one win).
+        // Saved meanwhile, or two first saves at once (the unique item, quarter and agency lets one win).
         if (err === STALE || (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) {
-          throw await conflict();
+          throw (await conflictFor(kind, id, quarter, agency.id, input.version))!;
+        }
+        throw err;
+      }
+    },
+
+    /** A coordinator sets (or clears) the summary status of an item led by several agencies. */
+    async saveSummary(user: Express.User, kind: ReviewSubjectKind, id: number, quarter: Quarter, input: SummaryInput) {
+      const s = await subject(kind, id);
+      const state = await quarterState(s.planId, quarter);
+      const why = refusal(user, s, quarter, state.closed);
+      if (why) throw forbidden(why);
+      if (!maySummarise(user, s))
+        throw forbidden("Only coordinators can set the summary of an item several agencies lead.");
+      const key = summaryKey(kind, id, quarter);
+      const current = await prisma.reviewSummary.findUnique({ where: key, include: { author: true } });
+      const stale = () =>
+        new ReviewConflict(
+          current
+            ? saved(current, current.reason)
+            : { status: null, commentary: "", version: 0, authorId: null, authorName: null, updatedAt: now() },
+        );
+      if ((current?.version ?? 0) !== input.version) throw stale();
+      if (input.status !== null && input.reason.trim() === "")
+        throw new FieldError("reason", "Enter the reason for setting the quarter's status");
+      const data = {
+        status: input.status,
+        reason: input.status === null ? "" : input.reason,
+        version: input.version + 1,
+        authorId: user.id,
+        updatedAt: now(),
+      };
+      try {
+        await prisma.$transaction(async (tx) => {
+          if (!current) await tx.reviewSummary.create({ data: { ...subjectKey(kind, id), quarter, ...data } });
+          else {
+            const { count } = await tx.reviewSummary.updateMany({
+              where: { id: current.id, version: input.version },
+              data,
+            });
+            if (count !== 1) throw STALE;
+          }
+          await audit.record(
+            {
+              actor: user,
+              action: input.status === null ? "review.summary.cleared" : "review.summary.saved",
+              entityType: kind === "commitment" ? "CommitmentReview" : "RiskReview",
+              entityId: `${id}/Q${quarter}`,
+              before: current ? { status: current.status, reason: current.reason, version: current.version } : null,
+              after: { status: data.status, reason: data.reason, version: data.version },
+            },
+            tx,
+          );
+        });
+      } catch (err) {
+        if (err === STALE || (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002")) {
+          const now = await prisma.reviewSummary.findUnique({ where: key, include: { author: true } });
+          throw new ReviewConflict(saved(now!, now!.reason));
         }
         throw err;
       }

@@ -38,41 +38,41 @@ describe("an officer's quarterly update in the browser", () => {
   it("goes from the task list to a saved review, and the dashboard shows it", async () => {
     const page = await browser.newPage({ width: 375, height: 800 });
     await signIn(page, "officer.nsc@rhins.example");
-    const amberBefore = await page
-      .locator("table")
-      .first()
-      .locator("tr", { hasText: "Amber" })
-      .locator("td")
-      .last()
-      .textContent();
+    // The dashboard shows the quarter with the nearest deadline; choose quarter 1 instead.
+    const amberInQ1 = async () => {
+      if (await page.getByRole("button", { name: "Menu" }).isVisible())
+        await page.getByRole("button", { name: "Menu" }).click();
+      await page.getByRole("link", { name: "Dashboard" }).click();
+      await page.getByLabel("Plan and quarter").selectOption("2023-24:1");
+      await page.getByRole("button", { name: "Show" }).click();
+      await expect.poll(() => page.textContent("main")).toContain("Hate Crime Plan 2023/24, quarter 1");
+      return page.locator("table").first().locator("tr", { hasText: "Amber" }).locator("td").last().textContent();
+    };
+    const amberBefore = await amberInQ1();
 
     // On a phone the partner navigation folds into a Menu button.
     await page.getByRole("button", { name: "Menu" }).click();
     await page.getByRole("link", { name: "Your updates" }).click();
-    await page.getByRole("link", { name: /Implement a new dedicated Community Tension monitoring process/ }).click();
+    // Every open quarter with updates to record is listed, the soonest deadline (quarter 1) first.
+    await page
+      .getByRole("link", { name: /Implement a new dedicated Community Tension monitoring process/ })
+      .first()
+      .click();
     await expect.poll(() => page.textContent("h1")).toContain("Update a commitment");
 
     // Amber without commentary: the error summary takes the user to the field.
     await page.getByLabel("Amber").check();
-    await page.getByRole("button", { name: "Save review" }).click();
+    await page.getByRole("button", { name: "Save update" }).click();
     await expect.poll(() => page.textContent(".govuk-error-summary")).toContain("Enter commentary");
     await page.fill("#commentary", "Monitoring form drafted; waiting for police data sharing agreement");
-    await page.getByRole("button", { name: "Save review" }).click();
-    await expect.poll(() => page.textContent(".govuk-notification-banner")).toContain("Quarter 1 review saved");
+    await page.getByRole("button", { name: "Save update" }).click();
+    await expect.poll(() => page.textContent(".govuk-notification-banner")).toContain("Quarter 1 update saved for NSC");
     await page.screenshot({
       path: path.join(RESULTS_DIR, "screenshots", "partners-review-saved-375.png"),
       fullPage: true,
     });
 
-    await page.getByRole("button", { name: "Menu" }).click();
-    await page.getByRole("link", { name: "Dashboard" }).click();
-    const amberAfter = await page
-      .locator("table")
-      .first()
-      .locator("tr", { hasText: "Amber" })
-      .locator("td")
-      .last()
-      .textContent();
+    const amberAfter = await amberInQ1();
     expect(Number(amberAfter)).toBe(Number(amberBefore) + 1);
     await page.screenshot({
       path: path.join(RESULTS_DIR, "screenshots", "partners-dashboard-375.png"),
@@ -93,11 +93,16 @@ describe("an officer's quarterly update in the browser", () => {
       const page = await context.newPage();
       await signIn(page, "officer.police@rhins.example");
       await page.getByRole("link", { name: "Your updates" }).click();
-      await page.getByRole("link", { name: /Develop lessons plans and resources/ }).click();
+      await page
+        .getByRole("link", { name: /Develop lessons plans and resources/ })
+        .first()
+        .click();
       await page.getByLabel("Green").check();
       await page.fill("#commentary", "Two schools booked");
-      await page.getByRole("button", { name: "Save review" }).click();
-      await expect.poll(() => page.textContent(".govuk-notification-banner")).toContain("Quarter 1 review saved");
+      await page.getByRole("button", { name: "Save update" }).click();
+      await expect
+        .poll(() => page.textContent(".govuk-notification-banner"))
+        .toContain("Quarter 1 update saved for Police");
     } finally {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -62,15 +62,16 @@ afterAll(async () => {
 async function addTestPlans() {
   const p = app.db.prisma;
   const restorative = await p.commitment.findFirstOrThrow({ where: { text: COMMITMENTS[1] } });
+  const police = await p.agency.findUniqueOrThrow({ where: { code: "Police" } });
   await p.review.createMany({
     data: (["COMPLETE", "GREEN", "AMBER", "RED"] as const).map((status, i) => ({
       commitmentId: restorative.id,
+      agencyId: police.id,
       quarter: i + 1,
       status,
       version: 1,
     })),
   });
-  const police = await p.agency.findUniqueOrThrow({ where: { code: "Police" } });
   const draft = await p.plan.create({
     data: { startYear: 2024, title: "Hate Crime Plan 2024/25", vision: "A draft vision", status: "DRAFT" },
   });
@@ -98,6 +99,7 @@ async function addTestPlans() {
     await p.review.createMany({
       data: QUARTERS.map((quarter) => ({
         commitmentId: c.id,
+        agencyId: police.id,
         quarter,
         status: (["RED", "AMBER", "GREEN", "COMPLETE"] as const)[(i + quarter) % 4],
         version: 1,

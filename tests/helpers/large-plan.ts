@@ -51,6 +51,7 @@ export async function createLargePlan(
         await p.review.create({
           data: {
             commitmentId: c.id,
+            agencyId: agencies[c.id % agencies.length]!.id,
             quarter,
             status,
             commentary: `Q${quarter} update`,

@@ -34,7 +34,7 @@ export async function signIn(app: RequestListener, email: string, password = PAS
 /** Accounts for each role the tests need, all with PASSWORD. */
 export async function createPartners(db: Database) {
   const agency = (code: string) => db.prisma.agency.findUniqueOrThrow({ where: { code } });
-  const [nsc, police] = [await agency("NSC"), await agency("Police")];
+  const [nsc, police, sari] = [await agency("NSC"), await agency("Police"), await agency("SARI")];
   const passwordHash = await hashPassword(PASSWORD);
   const make = (email: string, role: "COORDINATOR" | "OFFICER" | "VIEWER", agencyId: number | null) =>
     db.prisma.user.create({ data: { email, name: email.split("@")[0]!, role, agencyId, passwordHash } });
@@ -44,6 +44,7 @@ export async function createPartners(db: Database) {
     otherOfficer: await make("officer.police@partners.test", "OFFICER", police.id),
     viewer: await make("viewer@partners.test", "VIEWER", null),
     spare: await make("spare@partners.test", "OFFICER", police.id),
+    sariOfficer: await make("officer.sari@partners.test", "OFFICER", sari.id),
   };
 }
 

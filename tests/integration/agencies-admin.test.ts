@@ -370,7 +370,9 @@ describe("deleting an agency", () => {
     const owner = await make("OWNER");
     await db.prisma.risk.update({ where: { id: risk.id }, data: { ownerAgencyId: owner.id } });
     const reviewer = await make("REVIEWER");
-    await db.prisma.review.create({ data: { commitmentId: commitment.id, quarter: 4, authorAgencyId: reviewer.id } });
+    await db.prisma.review.create({
+      data: { commitmentId: commitment.id, quarter: 4, agencyId: lead.id, authorAgencyId: reviewer.id },
+    });
 
     for (const [agency, why] of [
       [lead, "1 commitment lead role"],

@@ -17,12 +17,21 @@ async function scenario(db: Database) {
   });
 
   const review = await p.review.create({
-    data: { commitmentId: commitment.id, quarter: 1, status: "AMBER", commentary: "Ünïcödé – 多言語 <b>", version: 1 },
+    data: {
+      commitmentId: commitment.id,
+      quarter: 1,
+      agencyId: police.id,
+      status: "AMBER",
+      commentary: "Ünïcödé – 多言語 <b>",
+      version: 1,
+    },
   });
-  const duplicate = await p.review.create({ data: { commitmentId: commitment.id, quarter: 1, status: "RED" } }).then(
-    () => "created",
-    (e: { code?: string }) => e.code,
-  );
+  const duplicate = await p.review
+    .create({ data: { commitmentId: commitment.id, quarter: 1, agencyId: police.id, status: "RED" } })
+    .then(
+      () => "created",
+      (e: { code?: string }) => e.code,
+    );
 
   const rolledBack = await p
     .$transaction(async (tx) => {

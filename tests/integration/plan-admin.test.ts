@@ -431,7 +431,7 @@ describe("retiring", () => {
 describe("deleting", () => {
   const review = (data: { commitmentId?: number; riskId?: number }) =>
     db.prisma.review.create({
-      data: { ...data, quarter: 1, status: "GREEN", commentary: "On track", version: 1 },
+      data: { ...data, quarter: 1, agencyId: agency.NSC, status: "GREEN", commentary: "On track", version: 1 },
     });
 
   it("is refused, storing nothing, once a commitment, its objective or a risk has reviews", async () => {
@@ -606,8 +606,12 @@ describe("rolling over", () => {
       [completeQ2!.id, 2, "COMPLETE", "Finished in the summer"],
     ];
     for (const [commitmentId, quarter, status, commentary] of reviews)
-      await db.prisma.review.create({ data: { commitmentId, quarter, status, commentary, version: 1 } });
-    await db.prisma.review.create({ data: { riskId: source.risks[0]!.id, quarter: 1, status: "RED", version: 1 } });
+      await db.prisma.review.create({
+        data: { commitmentId, quarter, agencyId: agency.NSC, status, commentary, version: 1 },
+      });
+    await db.prisma.review.create({
+      data: { riskId: source.risks[0]!.id, quarter: 1, agencyId: agency.NSC, status: "RED", version: 1 },
+    });
     expect((await press(`${SEEDED}/commitments/${retired!.id}/retire`, coordinator, `${SEEDED}/manage`)).status).toBe(
       302,
     );

@@ -18,6 +18,7 @@ import { QUARTERS } from "../../src/services/plan-year.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { inlineScriptHashes, testApp } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/database.ts";
+import { download } from "../helpers/download.ts";
 import { type Agent, createPartners, signIn } from "../helpers/partners.ts";
 
 // The plan document the portal replaces (shared/seed). Its risks and commitments are written out
@@ -156,6 +157,7 @@ async function createDraftPlan() {
     data: {
       commitmentId: hostile.id,
       quarter: 2,
+      agencyId: police.id,
       status: "AMBER",
       commentary: HOSTILE,
       version: 1,
@@ -166,12 +168,13 @@ async function createDraftPlan() {
   });
   const risk = await p.risk.findFirstOrThrow({ where: { planId: plan.id } });
   await p.review.create({
-    data: { riskId: risk.id, quarter: 1, status: "GREEN", commentary: FORMULAS[5]!, version: 1 },
+    data: { riskId: risk.id, quarter: 1, agencyId: police.id, status: "GREEN", commentary: FORMULAS[5]!, version: 1 },
   });
   await p.review.createMany({
     data: QUARTERS.map((quarter) => ({
       commitmentId: formula.id,
       quarter,
+      agencyId: police.id,
       status: "RED" as const,
       commentary: FORMULAS[quarter]!,
       version: 1,
@@ -194,18 +197,6 @@ function wordParagraphs(xml: string) {
     style: /<w:pStyle w:val="([^"]+)"\/>/.exec(p)?.[1] ?? "",
     text: unescape([...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join("")),
   }));
-}
-
-/** GETs a file, with its body as a Buffer. */
-function download(agent: { get(url: string): request.Test }, url: string) {
-  return agent
-    .get(url)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => done(null, Buffer.concat(chunks)));
-    });
 }
 
 function unzip(body: Buffer) {
@@ -272,8 +263,9 @@ describe("the document model", () => {
       ["Q3 review", "October to December 2023"],
       ["Q4 review", "January to March 2024"],
     ]);
+    // Every quarter has started and nobody has reviewed it.
     expect(doc.objectives[0]!.commitments[0]!.quarters.map((q) => q.statusText)).toEqual(
-      Array.from({ length: 4 }, () => "Not started"),
+      Array.from({ length: 4 }, () => "No update"),
     );
     expect(doc.generatedText).toMatch(/^\d{1,2} [A-Z][a-z]+ \d{4}$/);
   });
@@ -291,9 +283,15 @@ describe("the document model", () => {
     expect(doc.objectives[0]!.commitments[0]!.latestCommentary).toEqual({
       quarter: 2,
       label: "Q2",
-      text: HOSTILE,
-      updatedBy: "officer.police (Police)",
-      updatedAt: new Date("2024-10-03T09:15:00Z"),
+      entries: [
+        {
+          agency: null,
+          text: HOSTILE,
+          updatedBy: "officer.police (Police)",
+          updatedAt: new Date("2024-10-03T09:15:00Z"),
+        },
+      ],
+      note: "",
     });
     expect(doc.objectives[0]!.commitments[1]!.latestCommentary?.label).toBe("Q4");
     expect(await services.planDocuments.document(2024, { publishedOnly: true })).toBeUndefined();
@@ -335,13 +333,13 @@ describe("the print view", () => {
     const firstRow = [...objectives[0]!.querySelectorAll("tbody tr")][1]!;
     expect([...firstRow.querySelectorAll("td")].map(text)).toEqual([
       "Avon and Somerset Police and Stand Against Racism and Inequality",
-      "Not started",
-      "Not started",
-      "Not started",
-      "Not started",
+      "No update",
+      "No update",
+      "No update",
+      "No update",
     ]);
-    // Statuses are words in a tag, colour the second cue.
-    expect(firstRow.querySelector("td .govuk-tag.govuk-tag--grey")).not.toBeNull();
+    // Statuses are words in a tag, colour the second cue (an outline for no status).
+    expect(firstRow.querySelector("td .govuk-tag.rhins-tag--none")).not.toBeNull();
     // The page's own footer words, and links to every format.
     expect(page.querySelector('link[rel=stylesheet][href="/partners/plans/2023-24/print.css"]')).not.toBeNull();
     const links = [...page.querySelectorAll(".rhins-document__tools a")].map((a) => a.getAttribute("href"));
@@ -499,7 +497,7 @@ describe("the Word file", () => {
       expect(texts[found + 1]).toBe(
         leads[lead as keyof typeof leads] ?? "Avon and Somerset Police and Stand Against Racism and Inequality",
       );
-      expect(texts.slice(found + 2, found + 6)).toEqual(["Not started", "Not started", "Not started", "Not started"]);
+      expect(texts.slice(found + 2, found + 6)).toEqual(["No update", "No update", "No update", "No update"]);
       at = found;
     }
     // One table for the risks and one per objective, each with a header row that repeats.
@@ -567,7 +565,8 @@ describe("the reviews as CSV", () => {
       Objective: PLAN_OBJECTIVES[0],
       Number: "1.2",
       "Lead agencies": "Avon and Somerset Police and Stand Against Racism and Inequality",
-      Status: "Not started",
+      Agency: "",
+      Status: "No update",
       Commentary: "",
       "Updated by": "",
     });
@@ -580,13 +579,17 @@ describe("the reviews as CSV", () => {
     const hostile = rows.filter((r) => r.Text === HOSTILE);
     expect(hostile.map((r) => [r.Quarter, r.Status, r.Commentary, r["Updated by"], r["Updated at (UK time)"]])).toEqual(
       [
-        ["Q1", "Not started", "", "", ""],
+        ["Q1", "No update", "", "", ""],
         ["Q2", "Amber", HOSTILE, "officer.police (Police)", "2024-10-03 10:15"],
-        ["Q3", "Not started", "", "", ""],
-        ["Q4", "Not started", "", "", ""],
+        ["Q3", "No update", "", "", ""],
+        ["Q4", "No update", "", "", ""],
       ],
     );
-    const formula = rows.filter((r) => r.Number === "1.2");
+    // All agencies lead it and Police alone has updated: the quarter's row, then Police's.
+    const formula = rows.filter((r) => r.Number === "1.2" && r.Agency === "Police");
+    expect(rows.filter((r) => r.Number === "1.2" && r.Agency === "All lead agencies").map((r) => r.Commentary)).toEqual(
+      Array.from({ length: 4 }, () => "1 of 3 lead agencies updated"),
+    );
     expect(formula.map((r) => r.Text)).toEqual(Array.from({ length: 4 }, () => `'${FORMULAS[0]}`));
     expect(formula.map((r) => r.Commentary)).toEqual(FORMULAS.slice(1, 5).map((f) => `'${f}`));
     expect(formula.every((r) => r["Lead agencies"] === "All agencies")).toBe(true);
@@ -626,6 +629,7 @@ describe("a plan with 60 commitments", () => {
           data: QUARTERS.map((quarter) => ({
             commitmentId: commitment.id,
             quarter,
+            agencyId: agencies[c % agencies.length]!.id,
             status: (["RED", "AMBER", "GREEN", "COMPLETE"] as const)[(c + quarter) % 4],
             commentary: `Quarter ${quarter}: progress on commitment ${o}.${c + 1}, with a meeting held and actions agreed.`,
             version: 1,

@@ -34,9 +34,10 @@ describe("the plan view cache", () => {
     const before = await here.planView(2023);
     const commitmentId = before!.objectives[0]!.commitments[0]!.id;
     // Another instance (or a database console): a write that does not go through this service.
+    const agencyId = (await db.prisma.agency.findFirstOrThrow()).id;
     await db.prisma.review.upsert({
-      where: { commitmentId_quarter: { commitmentId, quarter: 1 } },
-      create: { commitmentId, quarter: 1, status: "AMBER", commentary: "Written elsewhere", version: 1 },
+      where: { commitmentId_quarter_agencyId: { commitmentId, quarter: 1, agencyId } },
+      create: { commitmentId, quarter: 1, agencyId, status: "AMBER", commentary: "Written elsewhere", version: 1 },
       update: { status: "AMBER", commentary: "Written elsewhere", version: { increment: 1 } },
     });
     const after = await here.planView(2023);

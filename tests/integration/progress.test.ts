@@ -3,13 +3,14 @@ import type { RequestListener } from "node:http";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { planService } from "../../src/services/plans.ts";
-import { progressService, reportingQuarter } from "../../src/services/progress.ts";
+import { progressService } from "../../src/services/progress.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { testApp } from "../helpers/app.ts";
 import { countingPrisma } from "../helpers/counting-prisma.ts";
 import { testDatabase } from "../helpers/database.ts";
 import { createLargePlan } from "../helpers/large-plan.ts";
-import { type Agent, createPartners, signIn, submit } from "../helpers/partners.ts";
+import { type Agent, createPartners, signIn } from "../helpers/partners.ts";
+import { postReview } from "../helpers/seeded-app.ts";
 
 let db: Database;
 let app: RequestListener;
@@ -25,25 +26,8 @@ beforeAll(async () => {
 });
 afterAll(async () => db.close());
 
-const quarters = (closed: boolean[]) =>
-  closed.map((c, i) => ({ quarter: (i + 1) as 1 | 2 | 3 | 4, months: "", deadline: null, closed: c }));
-
-describe("the quarter partners are updating", () => {
-  it.each([
-    ["2023-03-01", [false, false, false, false], 1],
-    ["2023-05-01", [false, false, false, false], 1],
-    ["2023-08-01", [false, false, false, false], 1],
-    ["2023-08-01", [true, false, false, false], 2],
-    ["2023-08-01", [true, true, false, false], 2],
-    ["2025-01-01", [true, true, true, true], 4],
-    ["2024-02-01", [true, false, true, false], 2],
-  ])("on %s with quarters closed %o is Q%i", (date, closed, expected) => {
-    expect(reportingQuarter({ startYear: 2023, quarters: quarters(closed) }, new Date(date))).toBe(expected);
-  });
-});
-
 async function review(path: string, status: string, commentary: string) {
-  const res = await submit(coordinator, path, { status, commentary, version: "0" });
+  const res = await postReview(coordinator, path, { status, commentary });
   expect(res.status, path).toBe(302);
 }
 
@@ -56,15 +40,21 @@ describe("the dashboard", () => {
       },
     });
     const [first, second] = plan.objectives[0]!.commitments;
+    // The first is NSC's; the second Police's and SARI's, recorded here for Police only.
     await review(`/partners/commitments/${first!.id}/reviews/1`, "AMBER", "Slow start");
     await review(`/partners/commitments/${second!.id}/reviews/1`, "GREEN", "On track");
 
-    const q1 = await coordinator.get("/partners").expect(200);
+    const q1 = await coordinator.get("/partners?show=2023-24:1").expect(200);
     expect(q1.text).toContain("quarter 1 (April to June 2023)");
-    expect(q1.text).toMatch(/Commitments by status this quarter: Not started 6, Red 0, Amber 1, Green 1, Complete 0/);
-    expect(q1.text).toContain("2 of 13 reviews updated this quarter");
-    expect(q1.text).toContain("11 updates are overdue this quarter.");
-    expect(q1.text).toMatch(/Still to update this quarter[\s\S]*<h3 class="govuk-heading-s">NSC<\/h3>/);
+    expect(q1.text).toMatch(
+      /Commitments by status this quarter: Not started 0, Red 0, Amber 1, Green 1, Complete 0, No update 6, Not yet due 0/,
+    );
+    expect(q1.text).toContain("1 of 13 reviews have an update from every lead agency");
+    expect(q1.text).toContain("12 updates are overdue this quarter.");
+    // Still to update, under each agency that has not: SARI has the joint commitment to do.
+    expect(q1.text).toMatch(
+      /Still to update this quarter[\s\S]*<h3 class="govuk-heading-s">SARI<\/h3>\s*<ul class="govuk-list">\s*<li><a class="govuk-link" href="\/partners\/commitments\/\d+\/reviews\/1">Develop use of Restorative Justice/,
+    );
     expect(await axeViolations(q1.text)).toEqual([]);
     expect(await htmlErrors(q1.text)).toEqual([]);
 
@@ -75,7 +65,7 @@ describe("the dashboard", () => {
     });
     await review(`/partners/commitments/${first!.id}/reviews/2`, "GREEN", "Chair appointed");
     await review(`/partners/commitments/${second!.id}/reviews/2`, "RED", "Partner withdrew");
-    const q2 = await coordinator.get("/partners").expect(200);
+    const q2 = await coordinator.get("/partners?show=2023-24:2").expect(200);
     expect(q2.text).toContain("quarter 2 (July to September 2023)");
     expect(q2.text).toMatch(/Improved \(1\)[\s\S]*Amber to Green/);
     expect(q2.text).toMatch(/Worsened \(1\)[\s\S]*Green to Red/);
@@ -125,9 +115,6 @@ describe("the partner plan page", () => {
 
 describe("database work", () => {
   it("is the same number of queries for the dashboard, updates and plan page whatever the plan's size", async () => {
-    const { client: counting, count } = countingPrisma(db.prisma);
-    const plans = planService(counting);
-    const progress = progressService(plans);
     const user = {
       id: partners.officer.id,
       email: "",
@@ -137,30 +124,36 @@ describe("database work", () => {
       agencyCode: "NSC",
       twoFactorEnabled: false,
     };
-    // The current plan is the latest one up to this year: first a small plan, then a large one.
-    const measure = async (startYear: number) => {
-      const counts: number[] = [];
-      const pages: (() => Promise<unknown>)[] = [
-        () => progress.dashboard(),
-        () => progress.updates(user),
-        () => plans.planView(startYear),
-      ];
-      for (const work of pages) {
-        counts.push((await count(work)).operations);
+    // The same plans in two databases but for the size of one: each page, first and then again.
+    const measure = async (size: { objectives: number; commitmentsEach: number; risks: number }) => {
+      const other = await testDatabase();
+      try {
+        await seed(other.prisma, { production: true });
+        await createLargePlan(other, 2024, size);
+        const { client: counting, count } = countingPrisma(other.prisma);
+        const plans = planService(counting);
+        const progress = progressService(plans);
+        const pages: (() => Promise<unknown>)[] = [
+          () => progress.dashboard(user, { startYear: 2024, quarter: 1 }),
+          () => progress.updates(user),
+          () => plans.planView(2024),
+        ];
+        const counts: number[] = [];
+        for (const work of [...pages, ...pages]) counts.push((await count(work)).operations);
+        const commitments = (await progress.dashboard(user, { startYear: 2024, quarter: 1 }))!.totals.commitments;
+        return { counts, commitments };
+      } finally {
+        await other.close();
       }
-      return counts;
     };
-    await createLargePlan(db, 2024, { objectives: 1, commitmentsEach: 2, risks: 1 });
-    const small = await measure(2024);
-    const smallCommitments = (await progress.dashboard())!.totals.commitments;
-    await createLargePlan(db, 2025, { objectives: 6, commitmentsEach: 10, risks: 20 });
-    const large = await measure(2025);
-    expect((await progress.dashboard())!.totals.commitments).toBe(60);
-    expect(smallCommitments).toBe(2);
-    expect(large).toEqual(small);
-    expect(Math.max(...small)).toBeLessThanOrEqual(11);
-    // After the dashboard, the others use the kept read model: one check of the data version.
-    expect(small.slice(1)).toEqual([1, 1]);
+    const small = await measure({ objectives: 1, commitmentsEach: 2, risks: 1 });
+    const large = await measure({ objectives: 6, commitmentsEach: 10, risks: 20 });
+    expect(small.commitments).toBe(2);
+    expect(large.commitments).toBe(60);
+    expect(large.counts).toEqual(small.counts);
+    // Two plans' read models on the first call; after that, one check of the data version each.
+    expect(Math.max(...small.counts)).toBeLessThanOrEqual(24);
+    expect(small.counts.slice(1)).toEqual([1, 1, 1, 1, 1]);
   });
 });
 

@@ -1,258 +1,231 @@
+// Recording quarterly reviews through the real forms: who may, the commentary rule, what is kept,
+// what each person is told they can do, and input that must not lose anything or store anything.
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestListener } from "node:http";
-import type { Database } from "../../src/db/database.ts";
-import { seed } from "../../src/db/seed.ts";
-import { commentaryRequired } from "../../src/services/reviews.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
-import { testApp } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/database.ts";
-import { type Agent, createPartners, csrfToken, signIn } from "../helpers/partners.ts";
+import { type Agent, csrfToken } from "../helpers/partners.ts";
+import { postReview, reviewPage as page, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
 
-let db: Database;
-let app: RequestListener;
-let partners: Awaited<ReturnType<typeof createPartners>>;
-let ids: {
-  nscCommitment: number;
-  policeSariCommitment: number;
-  allCommitment: number;
-  nscRisk: number;
-  policeRisk: number;
-};
+let s: SeededApp;
 let nscOfficer: Agent;
 
 beforeAll(async () => {
-  db = await testDatabase();
-  await seed(db.prisma, { production: true });
-  partners = await createPartners(db);
-  ({ app } = testApp(db));
-  const commitments = await db.prisma.commitment.findMany({
-    include: { leads: { include: { agency: true } } },
-    orderBy: { id: "asc" },
-  });
-  const led = (codes: string) =>
-    commitments.find(
-      (c) =>
-        c.leads
-          .map((l) => l.agency.code)
-          .sort()
-          .join("/") === codes,
-    )!.id;
-  const risks = await db.prisma.risk.findMany({ include: { ownerAgency: true }, orderBy: { id: "asc" } });
-  ids = {
-    nscCommitment: led("NSC"),
-    policeSariCommitment: led("Police/SARI"),
-    allCommitment: commitments.find((c) => c.allAgencies)!.id,
-    nscRisk: risks.find((r) => r.ownerAgency?.code === "NSC")!.id,
-    policeRisk: risks.find((r) => r.ownerAgency?.code === "Police")!.id,
-  };
-  nscOfficer = await signIn(app, partners.officer.email);
+  s = await seededApp();
+  nscOfficer = await s.as("officer");
 });
-afterAll(async () => db.close());
-
-const page = (id: number, quarter: number, kind = "commitments") => `/partners/${kind}/${id}/reviews/${quarter}`;
-const versionOn = (html: string) => /name="version" value="(\d+)"/.exec(html)![1]!;
-
-async function save(agent: Agent, path: string, fields: Record<string, string>) {
-  const form = await agent.get(path);
-  return agent
-    .post(path)
-    .type("form")
-    .send({ version: versionOn(form.text), ...fields, _csrf: csrfToken(form.text) });
-}
+afterAll(async () => s.close());
 
 async function snapshot() {
   return {
-    reviews: await db.prisma.review.findMany({ orderBy: { id: "asc" } }),
-    versions: await db.prisma.reviewVersion.count(),
-    audit: await db.prisma.auditEvent.count(),
+    reviews: await s.db.prisma.review.findMany({ orderBy: { id: "asc" } }),
+    versions: await s.db.prisma.reviewVersion.count(),
+    summaries: await s.db.prisma.reviewSummary.count(),
+    audit: await s.db.prisma.auditEvent.count(),
   };
 }
 
-describe("the commentary rule", () => {
-  it.each([
-    ["RED", "GREEN", true],
-    ["AMBER", "AMBER", true],
-    ["GREEN", "AMBER", true],
-    ["GREEN", "GREEN", false],
-    ["COMPLETE", "COMPLETE", false],
-    ["NOT_STARTED", "NOT_STARTED", false],
-    ["GREEN", "NOT_STARTED", true],
-  ] as const)("%s after %s: required is %s", (status, previous, required) => {
-    expect(commentaryRequired(status, previous)).toBe(required);
-  });
-});
+/** Posts to a review page with a CSRF token from another page, as a person without the form would. */
+async function postWithoutForm(agent: Agent, path: string, fields: Record<string, string>) {
+  const form = await agent.get("/partners/account");
+  return agent
+    .post(path)
+    .type("form")
+    .send({ replaces: "", ...fields, _csrf: csrfToken(form.text) });
+}
 
 describe("an officer's quarterly update", () => {
-  it("lists what their agency leads, and all-agency items, but not other agencies' work", async () => {
-    const res = await nscOfficer.get("/partners/updates").expect(200);
-    expect(res.text).toContain(`href="${page(ids.nscCommitment, 1)}"`);
-    expect(res.text).toContain(`href="${page(ids.allCommitment, 1)}"`);
-    expect(res.text).toContain(`href="${page(ids.nscRisk, 1, "risks")}"`);
-    expect(res.text).not.toContain(`href="${page(ids.policeSariCommitment, 1)}"`);
-    expect(res.text).not.toContain(`href="${page(ids.policeRisk, 1, "risks")}"`);
-    expect(res.text).toContain("Overdue"); // the 2023/24 deadlines have passed
-    expect(await axeViolations(res.text)).toEqual([]);
-    expect(await htmlErrors(res.text)).toEqual([]);
-  });
-
   it("shows the partnership's definitions, last quarter and the form", async () => {
-    const res = await nscOfficer.get(page(ids.nscCommitment, 1)).expect(200);
+    const res = await nscOfficer.get(page(s.ids.nscCommitment, 1)).expect(200);
     expect(res.text).toContain("Significant issues: off track, help needed.");
     expect(res.text).toContain("This is the first quarter of the plan.");
+    expect(res.text).toContain('<h1 class="govuk-heading-l">Update a commitment</h1>');
+    expect(res.text).toContain('href="/partners/updates" class="govuk-back-link">Back to your updates');
     expect(await axeViolations(res.text)).toEqual([]);
     expect(await htmlErrors(res.text)).toEqual([]);
   });
 
-  it("requires commentary for Amber, then saves the review, its history and an audit event together", async () => {
+  it("requires commentary for Amber, then saves the update, its history and an audit event together", async () => {
     const before = await snapshot();
-    const refused = await save(nscOfficer, page(ids.nscCommitment, 1), { status: "AMBER", commentary: "  " });
+    const refused = await postReview(nscOfficer, page(s.ids.nscCommitment, 1), { status: "AMBER", commentary: "  " });
     expect(refused.status).toBe(400);
     expect(refused.text).toContain('href="#commentary"');
     expect(refused.text).toContain("Enter commentary: say what the issues are and what is being done");
     expect(await snapshot()).toEqual(before);
 
-    const saved = await save(nscOfficer, page(ids.nscCommitment, 1), {
+    const saved = await postReview(nscOfficer, page(s.ids.nscCommitment, 1), {
       status: "AMBER",
       commentary: "Panel terms agreed; chair still to appoint",
     });
     expect(saved.status).toBe(302);
-    const review = await db.prisma.review.findUniqueOrThrow({
-      where: { commitmentId_quarter: { commitmentId: ids.nscCommitment, quarter: 1 } },
+    const nsc = await s.db.prisma.agency.findUniqueOrThrow({ where: { code: "NSC" } });
+    const review = await s.db.prisma.review.findUniqueOrThrow({
+      where: { commitmentId_quarter_agencyId: { commitmentId: s.ids.nscCommitment, quarter: 1, agencyId: nsc.id } },
       include: { versions: true },
     });
-    expect(review).toMatchObject({ status: "AMBER", version: 1, authorId: partners.officer.id });
+    expect(review).toMatchObject({ status: "AMBER", version: 1, authorId: s.partners.officer.id });
     expect(review.versions).toHaveLength(1);
-    const audit = await db.prisma.auditEvent.findFirstOrThrow({
-      where: { action: "review.saved", entityId: `${ids.nscCommitment}/Q1` },
+    const audit = await s.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: "review.saved", entityId: `${s.ids.nscCommitment}/Q1/NSC` },
     });
     expect(audit.after).toMatchObject({ status: "AMBER", version: 1 });
 
-    const after = await nscOfficer.get(page(ids.nscCommitment, 1)).expect(200);
-    expect(after.text).toContain("Quarter 1 review saved");
-    expect(after.text).toMatch(/Not started to Amber[\s\S]*Panel terms agreed/);
-    const list = await nscOfficer.get("/partners/updates");
-    expect(list.text).toMatch(new RegExp(`${page(ids.nscCommitment, 1)}[\\s\\S]*?Updated`));
+    const after = await nscOfficer.get(page(s.ids.nscCommitment, 1)).expect(200);
+    expect(after.text).toContain("Quarter 1 update saved for NSC");
+    expect(after.text).toMatch(/Version 1: No update to Amber[\s\S]*Panel terms agreed/);
   });
 
-  it("needs commentary when the status changes from last quarter, not when it stays Green", async () => {
-    const q1Green = await save(nscOfficer, page(ids.allCommitment, 1), {
-      status: "GREEN",
-      commentary: "Strategy drafted",
-    });
-    expect(q1Green.status).toBe(302);
-    const changed = await save(nscOfficer, page(ids.allCommitment, 2), { status: "COMPLETE", commentary: "" });
+  it("needs commentary when the status changes from the agency's last quarter, not when it stays Green", async () => {
+    expect(
+      (await postReview(nscOfficer, page(s.ids.allCommitment, 1), { status: "GREEN", commentary: "Strategy drafted" }))
+        .status,
+    ).toBe(302);
+    const changed = await postReview(nscOfficer, page(s.ids.allCommitment, 2), { status: "COMPLETE", commentary: "" });
     expect(changed.status).toBe(400);
     expect(changed.text).toContain("say why the status has changed since last quarter");
-    const same = await save(nscOfficer, page(ids.allCommitment, 2), { status: "GREEN", commentary: "" });
+    // Red after Red still needs commentary: the rule is about Red and Amber, not only change.
+    const police = await s.as("otherOfficer");
+    const red = { status: "RED", commentary: "Two referrals stalled" };
+    expect((await postReview(police, page(s.ids.policeRisk, 1, "risks"), red)).status).toBe(302);
+    const redAgain = await postReview(police, page(s.ids.policeRisk, 2, "risks"), { status: "RED", commentary: "" });
+    expect(redAgain.status).toBe(400);
+    expect(redAgain.text).toContain("say what the issues are");
+
+    const same = await postReview(nscOfficer, page(s.ids.allCommitment, 2), { status: "GREEN", commentary: "" });
     expect(same.status).toBe(302);
-    const q2 = await nscOfficer.get(page(ids.allCommitment, 2));
+    const q2 = await nscOfficer.get(page(s.ids.allCommitment, 2));
     expect(q2.text).toContain("Strategy drafted"); // last quarter's commentary beside the form
+    // Another agency's last quarter is not this agency's: SARI's first Green needs a reason.
+    const sari = await s.as("sariOfficer");
+    const sariFirst = await postReview(sari, page(s.ids.allCommitment, 2), { status: "GREEN", commentary: "" });
+    expect(sariFirst.status).toBe(400);
   });
 
   it("refuses other agencies' officers and viewers (403, no form offered, nothing stored)", async () => {
-    const police = await signIn(app, partners.otherOfficer.email);
-    const view = await police.get(page(ids.nscCommitment, 1)).expect(200);
+    const police = await s.as("otherOfficer");
+    const view = await police.get(page(s.ids.nscCommitment, 1)).expect(200);
     expect(view.text).not.toContain('name="status"');
-    expect(view.text).toContain("Only the lead agency&#39;s officers and coordinators can update this review.");
-    const viewer = await signIn(app, partners.viewer.email);
+    expect(view.text).toContain("Only the lead agency&#39;s officers and coordinators can update it.");
+    const viewer = await s.as("viewer");
     const before = await snapshot();
-    const form = await police.get("/partners/account");
-    const res = await police
-      .post(page(ids.nscCommitment, 1))
-      .type("form")
-      .send({ status: "RED", commentary: "not ours", version: "1", _csrf: csrfToken(form.text) });
-    expect(res.status).toBe(403);
-    const viewerForm = await viewer.get("/partners/account");
-    const res2 = await viewer
-      .post(page(ids.nscCommitment, 1))
-      .type("form")
-      .send({ status: "RED", commentary: "no", version: "1", _csrf: csrfToken(viewerForm.text) });
-    expect(res2.status).toBe(403);
-    expect(await snapshot()).toEqual(before);
-    // But Police may update what Police and SARI lead together.
-    expect(
-      (await save(police, page(ids.policeSariCommitment, 1), { status: "GREEN", commentary: "Two cases referred" }))
-        .status,
-    ).toBe(302);
-  });
-});
-
-describe("no lost updates", () => {
-  it("refuses a save made from a stale form with 409, shows both versions, and overwrites nothing", async () => {
-    const coordinator = await signIn(app, partners.coordinator.email);
-    const path = page(ids.nscRisk, 1, "risks");
-    const mine = await nscOfficer.get(path);
-    const theirs = await coordinator.get(path);
-    expect(versionOn(mine.text)).toBe(versionOn(theirs.text));
-
-    const first = await coordinator
-      .post(path)
-      .type("form")
-      .send({
+    for (const [agent, agency] of [
+      [police, "NSC"],
+      [police, "Police"], // naming its own agency does not make it a lead of an NSC item
+      [viewer, "NSC"],
+    ] as const) {
+      const res = await postWithoutForm(agent, page(s.ids.nscCommitment, 1), {
+        agency,
         status: "RED",
-        commentary: "Coordinator: campaign paused",
-        version: versionOn(theirs.text),
-        _csrf: csrfToken(theirs.text),
+        commentary: "not ours",
+        version: "1",
       });
-    expect(first.status).toBe(302);
-
-    const before = await snapshot();
-    const second = await nscOfficer
-      .post(path)
-      .type("form")
-      .send({
-        status: "GREEN",
-        commentary: "Officer: campaign launched",
-        version: versionOn(mine.text),
-        _csrf: csrfToken(mine.text),
-      });
-    expect(second.status).toBe(409);
-    expect(second.text).toContain("Someone else has updated this review");
-    expect(second.text).toContain("Coordinator: campaign paused");
-    expect(second.text).toContain("Officer: campaign launched");
-    expect(await snapshot()).toEqual(before);
-
-    // Saving again from the conflict page (now on the newer version) is a deliberate overwrite.
-    const retry = await nscOfficer
-      .post(path)
-      .type("form")
-      .send({
-        status: "GREEN",
-        commentary: "Officer: campaign launched",
-        version: versionOn(second.text),
-        _csrf: csrfToken(second.text),
-      });
-    expect(retry.status).toBe(302);
-    const versions = await db.prisma.reviewVersion.findMany({
-      where: { review: { riskId: ids.nscRisk, quarter: 1 } },
-      orderBy: { version: "asc" },
+      expect(res.status).toBe(403);
+    }
+    // Risks: only the owning agency's officers.
+    const risk = await postWithoutForm(police, page(s.ids.nscRisk, 1, "risks"), {
+      agency: "Police",
+      status: "RED",
+      commentary: "not ours",
+      version: "0",
     });
-    expect(versions.map((v) => [v.version, v.status])).toEqual([
-      [1, "RED"],
-      [2, "GREEN"],
-    ]);
+    expect(risk.status).toBe(403);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("keeps each review's history to itself", async () => {
+    const police = await s.as("otherOfficer");
+    await postReview(police, page(s.ids.policeCommitment, 1), { status: "AMBER", commentary: "Police-only remark" });
+    const nsc = await nscOfficer.get(page(s.ids.nscCommitment, 1));
+    expect(nsc.text).toContain("Panel terms agreed");
+    expect(nsc.text).not.toContain("Police-only remark");
+  });
+
+  it("loads a risk, not the commitment with the same id, on a risk's page", async () => {
+    const commitment = await s.db.prisma.commitment.findUniqueOrThrow({ where: { id: s.ids.nscRisk } });
+    const res = await nscOfficer.get(page(s.ids.nscRisk, 1, "risks")).expect(200);
+    expect(res.text).toContain('<h1 class="govuk-heading-l">Update a risk</h1>');
+    expect(res.text).not.toContain(commitment.text);
   });
 });
 
-describe("closed quarters", () => {
-  it("are read-only for officers but not for coordinators", async () => {
-    const plan = await db.prisma.plan.findUniqueOrThrow({ where: { startYear: 2023 } });
-    await db.prisma.planQuarter.update({
-      where: { planId_quarter: { planId: plan.id, quarter: 3 } },
+describe("pages that can only be read", () => {
+  it("say so to a viewer, with a way back to the plan rather than to a task list they cannot open", async () => {
+    const viewer = await s.as("viewer");
+    const res = await viewer.get(page(s.ids.nscCommitment, 1)).expect(200);
+    expect(res.text).toContain('<h1 class="govuk-heading-l">Review of a commitment</h1>');
+    expect(res.text).toContain("<title>Review of a commitment, quarter 1");
+    expect(res.text).not.toContain("Update a commitment");
+    expect(res.text).not.toContain("Back to your updates");
+    expect(res.text).toContain('href="/partners/plans/2023-24" class="govuk-back-link">Back to the 2023/24 plan');
+    expect(res.text).toContain("You can read this review.");
+    expect(res.text).toContain("Panel terms agreed"); // what NSC recorded is shown
+    expect(await axeViolations(res.text)).toEqual([]);
+    expect(await htmlErrors(res.text)).toEqual([]);
+  });
+
+  it("say so to an officer looking at another agency's item", async () => {
+    const police = await s.as("otherOfficer");
+    const res = await police.get(page(s.ids.nscRisk, 1, "risks")).expect(200);
+    expect(res.text).toContain("Review of a risk");
+    expect(res.text).toContain('href="/partners/plans/2023-24" class="govuk-back-link">Back to the 2023/24 plan');
+  });
+});
+
+describe("closed quarters and retired items", () => {
+  it("closed quarters are read-only for officers but not for coordinators", async () => {
+    await s.db.prisma.planQuarter.update({
+      where: { planId_quarter: { planId: s.ids.planId, quarter: 3 } },
       data: { closedAt: new Date() },
     });
-    const path = page(ids.nscCommitment, 3);
+    const path = page(s.ids.nscCommitment, 3);
     const view = await nscOfficer.get(path).expect(200);
     expect(view.text).toContain("This quarter has been closed by a coordinator.");
-    const form = await nscOfficer.get("/partners/account");
-    const res = await nscOfficer
-      .post(path)
-      .type("form")
-      .send({ status: "GREEN", commentary: "late", version: "0", _csrf: csrfToken(form.text) });
+    const res = await postWithoutForm(nscOfficer, path, {
+      agency: "NSC",
+      status: "GREEN",
+      commentary: "late",
+      version: "0",
+    });
     expect(res.status).toBe(403);
-    const coordinator = await signIn(app, partners.coordinator.email);
-    expect((await save(coordinator, path, { status: "GREEN", commentary: "Recorded for NSC" })).status).toBe(302);
+    const coordinator = await s.as("coordinator");
+    expect((await postReview(coordinator, path, { status: "GREEN", commentary: "Recorded for NSC" })).status).toBe(302);
+    await s.db.prisma.planQuarter.update({
+      where: { planId_quarter: { planId: s.ids.planId, quarter: 3 } },
+      data: { closedAt: null },
+    });
+  });
+
+  it.each([
+    ["a retired commitment", "commitment"],
+    ["a commitment whose objective is retired", "objective"],
+    ["a retired risk", "risk"],
+  ])("refuses an update to %s, even from a coordinator", async (_what, retire) => {
+    const commitment = await s.db.prisma.commitment.findUniqueOrThrow({ where: { id: s.ids.nscCommitment } });
+    const retiredAt = new Date();
+    if (retire === "commitment")
+      await s.db.prisma.commitment.update({ where: { id: commitment.id }, data: { retiredAt } });
+    if (retire === "objective")
+      await s.db.prisma.objective.update({ where: { id: commitment.objectiveId }, data: { retiredAt } });
+    if (retire === "risk") await s.db.prisma.risk.update({ where: { id: s.ids.nscRisk }, data: { retiredAt } });
+    const path = retire === "risk" ? page(s.ids.nscRisk, 2, "risks") : page(s.ids.nscCommitment, 2);
+    try {
+      const coordinator = await s.as("coordinator");
+      const view = await coordinator.get(path).expect(200);
+      expect(view.text).toContain("This has been retired, so its reviews can no longer change.");
+      expect(view.text).not.toContain('name="status"');
+      const before = await snapshot();
+      const res = await postWithoutForm(coordinator, path, {
+        agency: "NSC",
+        status: "RED",
+        commentary: "x",
+        version: "0",
+      });
+      expect(res.status).toBe(403);
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await s.db.prisma.commitment.update({ where: { id: commitment.id }, data: { retiredAt: null } });
+      await s.db.prisma.objective.update({ where: { id: commitment.objectiveId }, data: { retiredAt: null } });
+      await s.db.prisma.risk.update({ where: { id: s.ids.nscRisk }, data: { retiredAt: null } });
+    }
   });
 });
 
@@ -272,40 +245,41 @@ describe("bad input", () => {
     [{ status: "PURPLE", commentary: "x" }, 400, "Select a status"],
     [{ status: "RED", commentary: "x".repeat(2001) }, 400, "Commentary must be 2,000 characters or fewer"],
     [{ status: "RED", commentary: "x", version: "-1" }, 400, "The form was not sent correctly"],
-    [{ status: "RED", commentary: "x", version: "99" }, 409, "Someone else has updated this review"],
+    [{ status: "RED", commentary: "x", agency: "" }, 400, "The form was not sent correctly"],
+    [{ status: "RED", commentary: "x", version: "99" }, 409, "Someone else saved this first"],
     [{ status: "RED", commentary: "x", colour: "blue" }, 400, "The form sent something it should not"],
   ])("POST %o answers %i and stores nothing", async (fields, status, message) => {
     const before = await snapshot();
-    const res = await save(nscOfficer, page(ids.nscCommitment, 2), fields as Record<string, string>);
+    const res = await postReview(nscOfficer, page(s.ids.nscCommitment, 2), fields as Record<string, string>);
     expect(res.status).toBe(status);
     expect(res.text).toContain(message);
     expect(await snapshot()).toEqual(before);
   });
 
+  it("keeps what was typed when the form is refused", async () => {
+    const res = await postReview(nscOfficer, page(s.ids.nscCommitment, 2), {
+      status: "AMBER",
+      commentary: "x".repeat(2001),
+    });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain("x".repeat(2001));
+    expect(res.text).toMatch(/value="AMBER" checked/);
+  });
+
   it("refuses a repeated field", async () => {
     const before = await snapshot();
-    const form = await nscOfficer.get(page(ids.nscCommitment, 2));
+    const form = await nscOfficer.get(page(s.ids.nscCommitment, 2));
     const res = await nscOfficer
-      .post(page(ids.nscCommitment, 2))
+      .post(page(s.ids.nscCommitment, 2))
       .type("form")
-      .send(`status=RED&status=GREEN&commentary=x&version=0&_csrf=${encodeURIComponent(csrfToken(form.text))}`);
+      .send(
+        `agency=NSC&status=RED&status=GREEN&commentary=x&version=0&replaces=&_csrf=${encodeURIComponent(csrfToken(form.text))}`,
+      );
     expect(res.status).toBe(400);
     expect(await snapshot()).toEqual(before);
   });
 
-  it("refuses an update to a retired commitment", async () => {
-    await db.prisma.commitment.update({ where: { id: ids.policeSariCommitment }, data: { retiredAt: new Date() } });
-    const police = await signIn(app, partners.otherOfficer.email);
-    const form = await police.get("/partners/account");
-    const res = await police
-      .post(page(ids.policeSariCommitment, 2))
-      .type("form")
-      .send({ status: "RED", commentary: "x", version: "0", _csrf: csrfToken(form.text) });
-    expect(res.status).toBe(403);
-    await db.prisma.commitment.update({ where: { id: ids.policeSariCommitment }, data: { retiredAt: null } });
-  });
-
   it("never answers 500 to an anonymous visitor", async () => {
-    expect((await request(app).get(page(ids.nscCommitment, 1))).status).toBe(302);
+    expect((await request(s.app).get(page(s.ids.nscCommitment, 1))).status).toBe(302);
   });
 });

@@ -456,9 +456,11 @@ describe("bad input to the partner forms", () => {
     );
     const nul: Attempt = {
       pairs: [
+        ["agency", "NSC"],
         ["status", "GREEN"],
         ["commentary", "On track\u0000"],
         ["version", "0"],
+        ["replaces", ""],
       ],
       csrf: "valid",
       contentType: "application/x-www-form-urlencoded",
@@ -468,7 +470,13 @@ describe("bad input to the partner forms", () => {
     await fc.assert(
       fc.asyncProperty(
         target,
-        submission({ status: statusValue, commentary: anyText, version: fc.oneof(oneOf("0", "1", "2"), shortText) }),
+        submission({
+          agency: fc.oneof(oneOf("NSC", "Police", "SARI", ""), shortText),
+          status: statusValue,
+          commentary: anyText,
+          version: fc.oneof(oneOf("0", "1", "2"), shortText),
+          replaces: fc.oneof(oneOf("", "0", "1"), shortText),
+        }),
         async ([kind, id, quarter], attempt) => {
           const path = `/partners/${kind}/${id}/reviews/${quarter}`;
           const before = await snapshot(false);

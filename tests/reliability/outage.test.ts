@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
+import { reviewFields } from "../helpers/seeded-app.ts";
 import {
   HttpClient,
   type ServerDatabase,
@@ -15,7 +16,6 @@ import {
   commitmentsLedBy,
   createAccounts,
   createServerDatabase,
-  csrfTokenIn,
   problemsIn,
   startServer,
   waitFor,
@@ -95,7 +95,9 @@ async function expectRecovered() {
 
 /** Every stored review is whole: versions 1..n with nothing missing, the latest matching the review, an audit event for each. */
 async function expectConsistentHistory() {
-  const reviews = await db.prisma.review.findMany({ include: { versions: { orderBy: { version: "asc" } } } });
+  const reviews = await db.prisma.review.findMany({
+    include: { agency: true, versions: { orderBy: { version: "asc" } } },
+  });
   const audits = await db.prisma.auditEvent.findMany({ where: { action: "review.saved" } });
   for (const review of reviews) {
     const versions = review.versions.map((v) => v.version);
@@ -106,7 +108,7 @@ async function expectConsistentHistory() {
       commentary: review.commentary,
     });
     const audited = audits
-      .filter((a) => a.entityId === `${review.commitmentId}/Q${review.quarter}`)
+      .filter((a) => a.entityId === `${review.commitmentId}/Q${review.quarter}/${review.agency.code}`)
       .map((a) => (a.after as { version: number }).version)
       .sort((a, b) => a - b);
     expect(audited).toEqual(versions);
@@ -117,14 +119,13 @@ async function expectConsistentHistory() {
 async function save(commitmentId: number, commentary: string) {
   const form = await officer.get(reviewPath(commitmentId));
   expect(form.status).toBe(200);
-  const version = /name="version" value="(\d+)"/.exec(form.text)?.[1];
-  expect(version).toBeDefined();
+  const fields = reviewFields(form.text);
   const started = Date.now();
   const res = await officer.postRaw(
     reviewPath(commitmentId),
-    new URLSearchParams({ status: "AMBER", commentary, version: version!, _csrf: csrfTokenIn(form.text) }),
+    new URLSearchParams({ ...fields, status: "AMBER", commentary, replaces: "" }),
   );
-  return { ...res, ms: Date.now() - started, version: Number(version) };
+  return { ...res, ms: Date.now() - started, version: Number(fields.version) };
 }
 
 async function stored(commentary: string) {
@@ -155,18 +156,14 @@ describe("when the database goes away", () => {
 
   it("stores nothing of a save cut off before its audit event reaches the database", async () => {
     const commitmentId = commitments[1]!;
-    const before = await db.prisma.review.findUnique({
-      where: { commitmentId_quarter: { commitmentId, quarter: 1 } },
-    });
+    const before = await db.prisma.review.findFirst({ where: { commitmentId, quarter: 1 } });
     const cutting = proxy.cutOn("to-server", '"AuditEvent"');
     const res = await save(commitmentId, "Cut off before the audit event");
     await cutting;
     expect(res.status).toBe(503);
     expect(res.text).toContain(FRIENDLY);
     expect(res.ms).toBeLessThan(WITHIN_MS);
-    expect(
-      await db.prisma.review.findUnique({ where: { commitmentId_quarter: { commitmentId, quarter: 1 } } }),
-    ).toEqual(before);
+    expect(await db.prisma.review.findFirst({ where: { commitmentId, quarter: 1 } })).toEqual(before);
     expect(await stored("Cut off before the audit event")).toEqual({ versions: 0, audits: 0 });
 
     await expectRecovered();
@@ -186,8 +183,8 @@ describe("when the database goes away", () => {
     expect(res.status).toBe(503);
     expect(res.text).toContain(FRIENDLY);
     expect(await stored("Committed, answer lost")).toEqual({ versions: 1, audits: 1 });
-    const review = await db.prisma.review.findUniqueOrThrow({
-      where: { commitmentId_quarter: { commitmentId, quarter: 1 } },
+    const review = await db.prisma.review.findFirstOrThrow({
+      where: { commitmentId, quarter: 1 },
     });
     expect(review).toMatchObject({ commentary: "Committed, answer lost", version: res.version + 1 });
     await expectRecovered();
@@ -208,10 +205,9 @@ describe("when the database goes away", () => {
             await new Promise((r) => setTimeout(r, 50));
             continue;
           }
-          const version = /name="version" value="(\d+)"/.exec(form.text)![1]!;
           const res = await officer.postRaw(
             path,
-            new URLSearchParams({ status: "GREEN", commentary, version, _csrf: csrfTokenIn(form.text) }),
+            new URLSearchParams({ ...reviewFields(form.text), status: "GREEN", commentary, replaces: "" }),
           );
           attempts.push({ commentary, status: res.status });
         } catch {

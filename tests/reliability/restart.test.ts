@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
+import { reviewFields } from "../helpers/seeded-app.ts";
 import {
   HttpClient,
   type ServerDatabase,
@@ -99,10 +100,10 @@ describe("a restart under load", () => {
       reviewPath,
       formHeaders(officer.cookie),
       new URLSearchParams({
+        ...reviewFields(reviewForm.text),
         status: "GREEN",
         commentary: COMMENTARY,
-        version: "0",
-        _csrf: csrfTokenIn(reviewForm.text),
+        replaces: "",
       }).toString(),
     );
     const signIn = requestInFlight(
@@ -158,8 +159,8 @@ describe("a restart under load", () => {
     expect(problemsIn(server)).toEqual([]);
 
     // The save is stored whole.
-    const review = await db.prisma.review.findUniqueOrThrow({
-      where: { commitmentId_quarter: { commitmentId, quarter: 1 } },
+    const review = await db.prisma.review.findFirstOrThrow({
+      where: { commitmentId, quarter: 1 },
       include: { versions: true },
     });
     expect(review).toMatchObject({ version: 1, status: "GREEN", commentary: COMMENTARY });

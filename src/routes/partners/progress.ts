@@ -1,11 +1,10 @@
 // Where the plan stands, for everyone signed in: the dashboard, officers' "Your updates" task
 // list, and a plan's page with every commitment's and risk's four quarters.
 import { z } from "zod";
-import { STATUS_ORDER, STATUS_TAGS } from "../../content/status.ts";
-import { RagStatus } from "../../generated/prisma/enums.ts";
+import { SHOWN_STATUS_ORDER, STATUS_TAGS } from "../../content/status.ts";
 import { notFound } from "../../services/errors.ts";
 import type { Services } from "../../services/index.ts";
-import { parseYearSlug, yearSlug } from "../../services/plan-year.ts";
+import { type Quarter, parseYearSlug, yearSlug } from "../../services/plan-year.ts";
 import { filterPlan } from "../../services/plans.ts";
 import { barChart } from "./charts.ts";
 import { get, type PartnerRoute } from "./route-table.ts";
@@ -18,20 +17,35 @@ const CAN_DO = {
 
 const TASK_STATE = {
   UPDATED: { text: "Updated", classes: "govuk-tag--green" },
-  NOT_STARTED: { text: "Not started", classes: "govuk-tag--grey" },
+  TO_DO: { text: "To do", classes: "govuk-tag--grey" },
   OVERDUE: { text: "Overdue", classes: "govuk-tag--red" },
 } as const;
 
 const planFilter = z.object({
   agency: z.string().trim().max(20).catch(""),
-  status: z.enum(RagStatus).or(z.literal("")).catch(""),
+  status: z.enum(SHOWN_STATUS_ORDER).or(z.literal("")).catch(""),
+});
+
+/** The dashboard's choice of plan and quarter: "2023-24:4"; anything else shows the default. */
+const quarterChoice = z.object({
+  show: z
+    .string()
+    .regex(/^\d{4}-\d{2}:[1-4]$/)
+    .transform((v) => ({ startYear: parseYearSlug(v.slice(0, 7)), quarter: Number(v.slice(8)) as Quarter }))
+    .optional()
+    .catch(undefined),
 });
 
 export function progressRoutes(services: Services): PartnerRoute[] {
   return [
     get("/", "signed-in", async (req, res) => {
       const user = req.user!;
-      const dashboard = await services.progress.dashboard();
+      const asked = quarterChoice.parse(req.query).show;
+      const dashboard = await services.progress.dashboard(
+        user,
+        asked?.startYear === undefined ? undefined : { startYear: asked.startYear, quarter: asked.quarter },
+      );
+      const key = (c: { startYear: number; quarter: number }) => `${yearSlug(c.startYear)}:${c.quarter}`;
       res.render("pages/partners/dashboard", {
         area: "partners",
         title: "Dashboard",
@@ -43,23 +57,29 @@ export function progressRoutes(services: Services): PartnerRoute[] {
           risks: barChart(dashboard.riskCounts),
         },
         statusTags: STATUS_TAGS,
-        statusOrder: STATUS_ORDER,
+        statusOrder: SHOWN_STATUS_ORDER,
         planHref: dashboard && `/partners/plans/${yearSlug(dashboard.plan.startYear)}`,
+        quarterOptions: dashboard?.choices.map((c) => ({
+          value: key(c),
+          text: `${c.label}${c.plan.status === "DRAFT" ? ", draft" : ""}`,
+          selected: c === dashboard.chosen,
+        })),
       });
     }),
 
     get("/updates", "editor", async (req, res) => {
       const user = req.user!;
-      const updates = await services.progress.updates(user);
-      // One task list per objective, then one for the risks.
-      const groups = new Map<string, NonNullable<typeof updates>["tasks"]>();
-      for (const task of updates?.tasks ?? []) groups.set(task.group, [...(groups.get(task.group) ?? []), task]);
+      const quarters = (await services.progress.updates(user)).map((q) => {
+        // One task list per objective, then one for the risks.
+        const groups = new Map<string, typeof q.tasks>();
+        for (const task of q.tasks) groups.set(task.group, [...(groups.get(task.group) ?? []), task]);
+        return { ...q, groups: [...groups.entries()].map(([name, tasks]) => ({ name, tasks })) };
+      });
       res.render("pages/partners/updates", {
         area: "partners",
         title: "Your updates",
         user,
-        updates,
-        groups: [...groups.entries()].map(([name, tasks]) => ({ name, tasks })),
+        quarters,
         taskState: TASK_STATE,
         statusTags: STATUS_TAGS,
       });
@@ -82,7 +102,7 @@ export function progressRoutes(services: Services): PartnerRoute[] {
         ],
         statusOptions: [
           { value: "", text: "Any status" },
-          ...STATUS_ORDER.map((s) => ({ value: s, text: STATUS_TAGS[s].text, selected: s === shown.status })),
+          ...SHOWN_STATUS_ORDER.map((s) => ({ value: s, text: STATUS_TAGS[s].text, selected: s === shown.status })),
         ],
         objectives: shown.objectives,
         risks: shown.risks,

@@ -1,4 +1,5 @@
-// The plan's quarterly reviews as CSV: one row per commitment or risk per quarter, UTF-8 with a
+// The plan's quarterly reviews as CSV: one row per commitment or risk per quarter and agency (an
+// item several agencies lead has a row for the quarter's status, then one per agency's update), UTF-8 with a
 // byte order mark (so Excel reads the accents right), every cell that a spreadsheet would take
 // for a formula (=, +, -, @, tab, carriage return) neutralised with a leading single quote.
 import { stringify } from "csv-stringify/sync";
@@ -16,6 +17,7 @@ export const CSV_COLUMNS = [
   "How we will tackle it",
   "Lead agencies",
   "Quarter",
+  "Agency",
   "Status",
   "Commentary",
   "Updated by",
@@ -48,7 +50,7 @@ export function renderCsv(doc: PlanDocument): Buffer {
     leads: string,
     quarters: DocumentQuarter[],
   ) => {
-    for (const q of quarters) {
+    const row = (q: DocumentQuarter, agency: string, status: string, commentary: string, by: string, at: Date | null) =>
       rows.push([
         doc.title,
         planStatus,
@@ -59,11 +61,16 @@ export function renderCsv(doc: PlanDocument): Buffer {
         mitigation,
         leads,
         q.label,
-        q.statusText,
-        q.commentary,
-        q.updatedBy ?? "",
-        ukTime(q.updatedAt),
+        agency,
+        status,
+        commentary,
+        by,
+        ukTime(at),
       ]);
+    for (const q of quarters) {
+      const joint = q.note !== "" || q.updates.length > 1;
+      if (q.updates.length === 0 || joint) row(q, joint ? "All lead agencies" : "", q.statusText, q.note, "", null);
+      for (const u of q.updates) row(q, u.agencyCode, u.statusText, u.commentary, u.updatedBy ?? "", u.updatedAt);
     }
   };
   for (const objective of doc.objectives) {

@@ -22,7 +22,7 @@ import {
   type ISectionOptions,
 } from "docx";
 import { TextWatermark } from "docx/watermarks";
-import type { RagStatus } from "../../generated/prisma/client.ts";
+import type { ShownStatus } from "../review-rules.ts";
 import {
   DRAFT_MARK,
   type DocumentQuarter,
@@ -56,7 +56,7 @@ function textCell(text: string, width?: number): TableCell {
   return cell([para(text)], { width });
 }
 
-function statusCell(status: RagStatus, text: string, width?: number): TableCell {
+function statusCell(status: ShownStatus, text: string, width?: number): TableCell {
   const colour = STATUS_COLOURS[status];
   return cell([new Paragraph({ children: [new TextRun({ text, bold: true, color: colour.text })] })], {
     fill: colour.fill,
@@ -67,13 +67,20 @@ function statusCell(status: RagStatus, text: string, width?: number): TableCell 
 function commentaryCell(latest: LatestCommentary | null, width: number): TableCell {
   if (!latest)
     return cell([new Paragraph({ children: [new TextRun({ text: "None yet", color: GREY_TEXT })] })], { width });
-  const by = [latest.updatedBy, latest.updatedAt && documentDate(latest.updatedAt)].filter(Boolean).join(", ");
+  const small = (text: string) => new Paragraph({ children: [new TextRun({ text, size: 16, color: GREY_TEXT })] });
   return cell(
     [
-      ...latest.text.split(/\r?\n/).map(para),
-      new Paragraph({
-        children: [new TextRun({ text: `${latest.label}${by ? ` – ${by}` : ""}`, size: 16, color: GREY_TEXT })],
-      }),
+      ...(latest.note ? [small(`${latest.label}: ${latest.note}`)] : []),
+      ...latest.entries.flatMap((e) => [
+        ...e.text
+          .split(/\r?\n/)
+          .map((line, i) =>
+            i === 0 && e.agency
+              ? new Paragraph({ children: [new TextRun({ text: `${e.agency}: `, bold: true }), new TextRun(line)] })
+              : para(line),
+          ),
+        small(`${latest.label} – ${[e.updatedBy, documentDate(e.updatedAt)].filter(Boolean).join(", ")}`),
+      ]),
     ],
     { width },
   );

@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import pdfmake from "pdfmake";
 import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interfaces.js";
-import type { RagStatus } from "../../generated/prisma/client.ts";
+import type { ShownStatus } from "../review-rules.ts";
 import {
   DRAFT_MARK,
   type DocumentQuarter,
@@ -45,7 +45,7 @@ pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONT_DIR + 
 const BRAND = "#1D4F6E";
 const BORDER = "#B1B4B6";
 
-function statusCell(status: RagStatus, text: string): TableCell {
+function statusCell(status: ShownStatus, text: string): TableCell {
   const colour = STATUS_COLOURS[status];
   return { text, bold: true, color: `#${colour.text}`, fillColor: `#${colour.fill}` };
 }
@@ -56,11 +56,17 @@ function quarterCells(quarters: DocumentQuarter[]): TableCell[] {
 
 function commentaryCell(latest: LatestCommentary | null): TableCell {
   if (!latest) return { text: "None yet", color: "#505A5F" };
-  const by = [latest.updatedBy, latest.updatedAt && documentDate(latest.updatedAt)].filter(Boolean).join(", ");
+  const small = { fontSize: 8, color: "#505A5F", margin: [0, 2, 0, 0] as [number, number, number, number] };
   return {
     stack: [
-      { text: latest.text },
-      { text: `${latest.label}${by ? ` – ${by}` : ""}`, fontSize: 8, color: "#505A5F", margin: [0, 2, 0, 0] },
+      ...(latest.note ? [{ text: `${latest.label}: ${latest.note}`, ...small }] : []),
+      ...latest.entries.flatMap((e) => [
+        {
+          text: e.agency ? [{ text: `${e.agency}: `, bold: true }, e.text] : e.text,
+          margin: [0, 2, 0, 0] as [number, number, number, number],
+        },
+        { text: `${latest.label} – ${[e.updatedBy, documentDate(e.updatedAt)].filter(Boolean).join(", ")}`, ...small },
+      ]),
     ],
   };
 }
