@@ -33,8 +33,6 @@ export interface QuarterStatus {
   quarter: Quarter;
   /** "April to June 2023" */
   months: string;
-  /** Whether the quarter has started (it can be reviewed from its first day). */
-  started: boolean;
   /**
    * The item's status: the coordinator's summary, else the lowest of the agencies' updates;
    * with no update, NOT_YET_DUE before the quarter starts and NO_UPDATE after.
@@ -407,7 +405,6 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
       return {
         quarter,
         months: quarterMonthsLabels[i]!,
-        started: started[i]!,
         status: quarterStatus(
           updates.map((u) => u.status),
           summary?.status ?? null,

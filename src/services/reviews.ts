@@ -257,15 +257,15 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
           })
         : [];
       const leadsUpdated = updates.filter((u) => s.leads.some((a) => a.id === u.agencyId)).length;
+      const started = quarterStarted(s.startYear, quarter, now());
       const coordinatorSummary = summary?.status ? summary : null;
       return {
         subject: { ...s, yearLabel: yearLabel(s.startYear) },
         quarter,
-        started: quarterStarted(s.startYear, quarter, now()),
         status: quarterStatus(
           updates.map((u) => u.status),
           coordinatorSummary?.status ?? null,
-          quarterStarted(s.startYear, quarter, now()),
+          started,
         ),
         /** The lowest of the agencies' statuses, which a summary replaces. */
         lowest: lowestStatus(updates.map((u) => u.status)) ?? null,

@@ -198,7 +198,7 @@ describe("the print view printed by Chromium", () => {
     const file = await printToPdf("/partners/plans/2023-24/print", "print-view-2023-24");
     const text = await pdfText(file);
     expectInOrder(text, ["Hate Crime Plan 2023/24", "About us", "Our vision", ...RISKS, ...COMMITMENTS]);
-    for (const words of ["Complete", "Green", "Amber", "Red", "Not started"]) expectContains(text, words);
+    for (const words of ["Complete", "Green", "Amber", "Red", "No update"]) expectContains(text, words);
     for (const absent of [
       "Back to the plan",
       "Download as PDF",
