@@ -1,10 +1,51 @@
 // The only reader of process.env. Every setting is validated here so a wrong value stops
 // start-up with a message naming the variable, instead of failing later in a request.
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { z } from "zod";
+import { KEY_BYTES, KEY_ID, type EncryptionKeys } from "./services/encryption.ts";
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** A 32-byte key written as base64 (standard or URL-safe). */
+const key32 = (value: string): Buffer | undefined => {
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, "base64");
+  return bytes.length === KEY_BYTES ? bytes : undefined;
+};
+const KEY_FORMAT = "must be base64 of 32 random bytes (e.g. openssl rand -base64 32)";
+
+const key = z.string().transform((value, ctx) => {
+  const bytes = key32(value);
+  if (!bytes) ctx.addIssue({ code: "custom", message: KEY_FORMAT });
+  return bytes ?? z.NEVER;
+});
+
+/** "id:base64key,id:base64key": the key encryption keys, each under the id its tokens name. */
+const keyList = z.string().transform((list, ctx) => {
+  const keys: Record<string, Buffer> = {};
+  for (const entry of list.split(",").map((e) => e.trim())) {
+    const [id = "", value = "", ...rest] = entry.split(":");
+    const key = key32(value);
+    if (!KEY_ID.test(id) || !key || rest.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `each entry must be id:key, the id letters, digits, - or _, the key ${KEY_FORMAT}`,
+      });
+      return z.NEVER;
+    }
+    if (Object.hasOwn(keys, id)) {
+      ctx.addIssue({ code: "custom", message: `names the key "${id}" twice` });
+      return z.NEVER;
+    }
+    keys[id] = key;
+  }
+  return keys;
+});
+
+// Outside production, fixed keys keep kept forms readable across restarts. Never used in production.
+const developmentKey = (name: string) => createHash("sha256").update(`rhins development-only ${name}`).digest();
 
 const schema = z
   .object({
@@ -33,12 +74,40 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
     SIGN_IN_LIMIT_PER_IP: int(1, 100_000).default(50),
     PUBLIC_PAGE_CACHE_SECONDS: int(0, 3_600).optional(),
+    DATA_ENCRYPTION_KEYS: keyList.optional(),
+    DATA_ENCRYPTION_KEY_ID: z.string().regex(KEY_ID, "must be letters, digits, - or _ (up to 32)").optional(),
+    DATA_HMAC_KEY: key.optional(),
   })
   .superRefine((env, ctx) => {
-    if (env.NODE_ENV === "production" && !env.SESSION_SECRET) {
-      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "is required in production" });
+    if (env.NODE_ENV === "production") {
+      for (const name of ["SESSION_SECRET", "DATA_ENCRYPTION_KEYS", "DATA_HMAC_KEY"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+      }
+    }
+    const keys = env.DATA_ENCRYPTION_KEYS;
+    if (env.DATA_ENCRYPTION_KEY_ID && !(keys && Object.hasOwn(keys, env.DATA_ENCRYPTION_KEY_ID))) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["DATA_ENCRYPTION_KEY_ID"],
+        message: "must name one of the keys in DATA_ENCRYPTION_KEYS",
+      });
+    }
+    if (keys && env.DATA_HMAC_KEY && Object.values(keys).some((k) => k.equals(env.DATA_HMAC_KEY!))) {
+      ctx.addIssue({ code: "custom", path: ["DATA_HMAC_KEY"], message: "must differ from every encryption key" });
     }
   });
+
+function encryptionKeys(env: z.infer<typeof schema>): EncryptionKeys {
+  if (!env.DATA_ENCRYPTION_KEYS) {
+    return { keys: { dev: developmentKey("data key") }, currentKeyId: "dev", hmacKey: developmentKey("hmac key") };
+  }
+  return {
+    keys: env.DATA_ENCRYPTION_KEYS,
+    // Without a name, the first key listed is the current one.
+    currentKeyId: env.DATA_ENCRYPTION_KEY_ID ?? Object.keys(env.DATA_ENCRYPTION_KEYS)[0]!,
+    hmacKey: env.DATA_HMAC_KEY ?? developmentKey("hmac key"),
+  };
+}
 
 export type Config = ReturnType<typeof loadConfig>;
 
@@ -89,6 +158,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     signInLimit: { max: e.SIGN_IN_LIMIT_PER_IP, windowMs: 15 * 60_000 },
     // Rendered public pages are reused for this long unless data changes; off outside production.
     publicPageCacheSeconds: e.PUBLIC_PAGE_CACHE_SECONDS ?? (production ? 60 : 0),
+    // Keys for data encrypted in the application (services/encryption.ts) and its look-up hashes.
+    encryption: encryptionKeys(e),
   };
 }
 

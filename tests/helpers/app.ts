@@ -7,8 +7,14 @@ import type { Database } from "../../src/db/database.ts";
 import { createLogger } from "../../src/logger.ts";
 import { services } from "../../src/services/index.ts";
 
+/** Keys for data encrypted in the application, which production requires: fixed ones for tests. */
+const TEST_DATA_KEYS = {
+  DATA_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString("base64")}`,
+  DATA_HMAC_KEY: Buffer.alloc(32, 8).toString("base64"),
+};
+
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: "test", ...env });
+  return loadConfig({ NODE_ENV: "test", ...(env.NODE_ENV === "production" ? TEST_DATA_KEYS : {}), ...env });
 }
 
 export function testApp(db: Database, env: Record<string, string> = {}) {

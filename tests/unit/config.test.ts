@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
+const KEY_A = Buffer.alloc(32, 1).toString("base64");
+const KEY_B = Buffer.alloc(32, 2).toString("base64url");
+const HMAC = Buffer.alloc(32, 3).toString("base64");
+/** What production needs besides the defaults. */
+const PRODUCTION = {
+  NODE_ENV: "production",
+  SESSION_SECRET: "x".repeat(40),
+  DATA_ENCRYPTION_KEYS: `a:${KEY_A}`,
+  DATA_HMAC_KEY: HMAC,
+};
+
 describe("config", () => {
   it("uses the embedded database and port 3000 by default", () => {
     const config = loadConfig({});
@@ -27,16 +38,51 @@ describe("config", () => {
     [{ MFA_REQUIRED: "yes" }, "MFA_REQUIRED"],
     [{ SEED_DEMO_PASSWORD: "short" }, "SEED_DEMO_PASSWORD"],
     [{ NODE_ENV: "production" }, "SESSION_SECRET"],
+    [{ NODE_ENV: "production" }, "DATA_ENCRYPTION_KEYS"],
+    [{ NODE_ENV: "production" }, "DATA_HMAC_KEY"],
+    [{ DATA_ENCRYPTION_KEYS: "a:short" }, "DATA_ENCRYPTION_KEYS"],
+    [{ DATA_ENCRYPTION_KEYS: KEY_A }, "DATA_ENCRYPTION_KEYS"],
+    [{ DATA_ENCRYPTION_KEYS: `a b:${KEY_A}` }, "DATA_ENCRYPTION_KEYS"],
+    [{ DATA_ENCRYPTION_KEYS: `a:${Buffer.alloc(16).toString("base64")}` }, "DATA_ENCRYPTION_KEYS"],
+    [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A},a:${KEY_B}` }, "DATA_ENCRYPTION_KEYS"],
+    [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A}`, DATA_ENCRYPTION_KEY_ID: "b" }, "DATA_ENCRYPTION_KEY_ID"],
+    [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A}`, DATA_HMAC_KEY: KEY_A }, "DATA_HMAC_KEY"],
+    [{ DATA_HMAC_KEY: "not a key" }, "DATA_HMAC_KEY"],
   ])("refuses %o with a message naming %s", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
   });
 
   it("requires MFA for coordinators in production unless turned off", () => {
-    const secret = "x".repeat(40);
-    expect(loadConfig({ NODE_ENV: "production", SESSION_SECRET: secret }).mfaRequired).toBe(true);
-    expect(loadConfig({ NODE_ENV: "production", SESSION_SECRET: secret, MFA_REQUIRED: "false" }).mfaRequired).toBe(
-      false,
+    expect(loadConfig(PRODUCTION).mfaRequired).toBe(true);
+    expect(loadConfig({ ...PRODUCTION, MFA_REQUIRED: "false" }).mfaRequired).toBe(false);
+  });
+
+  it("reads the data encryption keys, the current one named or first, and the look-up key", () => {
+    const one = loadConfig(PRODUCTION).encryption;
+    expect(one.currentKeyId).toBe("a");
+    expect(one.keys.a).toEqual(Buffer.alloc(32, 1));
+    expect(one.hmacKey).toEqual(Buffer.alloc(32, 3));
+    const rotated = loadConfig({
+      ...PRODUCTION,
+      DATA_ENCRYPTION_KEYS: `a:${KEY_A}, b:${KEY_B}`,
+      DATA_ENCRYPTION_KEY_ID: "b",
+    }).encryption;
+    expect(rotated.currentKeyId).toBe("b");
+    expect(Object.keys(rotated.keys)).toEqual(["a", "b"]);
+    expect(rotated.keys.b).toEqual(Buffer.alloc(32, 2));
+  });
+
+  it("uses fixed development keys outside production, never production's", () => {
+    const dev = loadConfig({}).encryption;
+    expect(dev.keys[dev.currentKeyId]).toHaveLength(32);
+    expect(loadConfig({ NODE_ENV: "test" }).encryption).toEqual(dev);
+    expect(dev.keys[dev.currentKeyId]).not.toEqual(dev.hmacKey);
+  });
+
+  it("never shows a key in its message", () => {
+    expect(() => loadConfig({ DATA_ENCRYPTION_KEYS: `a:${KEY_A.slice(0, 20)}` })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining(KEY_A.slice(0, 20)) }),
     );
   });
 });
