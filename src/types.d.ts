@@ -26,6 +26,8 @@ declare global {
       flash?: { heading: string };
       /** The public site's cache of rendered pages. */
       pageCache?: PageCache;
+      /** When this signed-in page's session ends, for the timeout warning. */
+      sessionTimeout?: { expiresInSeconds: number; warnSeconds: number; keepAliveUrl: string };
     }
   }
 }
@@ -44,5 +46,9 @@ declare module "express-session" {
     flash?: { heading: string };
     /** csrf-sync's synchroniser token. */
     csrfToken?: string;
+    /** Pages with a form kept for this browser (services/pending-forms.ts), so others cost no look-up. */
+    keptForms?: string[];
+    /** Why the sign-in page was shown: the session ended, with or without a form kept. */
+    signInNotice?: "form-kept" | "session-ended";
   }
 }

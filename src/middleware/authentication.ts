@@ -53,7 +53,8 @@ export function requireAccess(access: Access, services: Services): RequestHandle
     const user = req.user;
     if (!user) {
       if (req.method === "GET") {
-        req.session.returnTo = req.originalUrl;
+        // Only a page is worth coming back to, not a script's request (the timeout warning's keep-alive).
+        if (req.accepts(["html", "json"]) === "html") req.session.returnTo = req.originalUrl;
         return res.redirect(SIGN_IN_PATH);
       }
       return next(forbidden("You need to sign in to do that."));

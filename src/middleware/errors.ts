@@ -116,9 +116,12 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     if (status < 500) {
       if (unstorable)
         logger.warn({ reqId: reference, err: { message: err.message } }, "input the database cannot store");
+      const partnerArea = req.originalUrl === "/partners" || req.originalUrl.startsWith("/partners/");
       res.status(status).render("pages/errors/4xx", {
         title: status === 403 ? "You cannot do that" : "There is a problem",
         status,
+        // In the partner area the page offers the way back there, not the public home page.
+        ...(partnerArea ? { area: "partners", signedIn: Boolean(req.user) } : {}),
         message:
           err instanceof ServiceError
             ? err.message

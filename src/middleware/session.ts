@@ -1,12 +1,15 @@
 // Sessions for the partner area only (the public site sets no cookie): stored in the database,
 // 30 minutes idle and 12 hours at most, cookie HttpOnly, SameSite=Lax, Secure over HTTPS.
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import session from "express-session";
-import type { PrismaSessionStore } from "../db/session-store.ts";
+import { TOUCH_INTERVAL_MS, type PrismaSessionStore } from "../db/session-store.ts";
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 export const SESSION_COOKIE = "rhins.sid";
+/** Signed-in pages warn this long before the session ends (public/js/session-timeout.mjs). */
+export const TIMEOUT_WARNING_MS = 2 * 60_000;
+export const KEEP_ALIVE_PATH = "/partners/keep-alive";
 
 export function partnerSession(store: PrismaSessionStore, secret: string): RequestHandler[] {
   const sessions = session({
@@ -38,3 +41,40 @@ export function partnerSession(store: PrismaSessionStore, secret: string): Reque
 
   return [sessions, absoluteTimeout];
 }
+
+/**
+ * Seconds the session is sure to last from now. The store writes a session's rolling expiry at
+ * most once a TOUCH_INTERVAL_MS, so unless it was written just now it may end that much before
+ * the idle timeout; and never past the absolute timeout.
+ */
+export function sessionSecondsLeft(req: Request, expiryJustWritten: boolean): number {
+  const idle = IDLE_TIMEOUT_MS - (expiryJustWritten ? 0 : TOUCH_INTERVAL_MS);
+  const startedAt = req.session.startedAt;
+  const absolute = startedAt === undefined ? Infinity : startedAt + ABSOLUTE_TIMEOUT_MS - Date.now();
+  return Math.max(0, Math.floor(Math.min(idle, absolute) / 1000));
+}
+
+/** Tells each signed-in page when its session will end, for the timeout warning (views/layouts/main.ejs). */
+export const timeoutWarning: RequestHandler = (req, res, next) => {
+  if (req.user && req.method === "GET") {
+    res.locals.sessionTimeout = {
+      expiresInSeconds: sessionSecondsLeft(req, false),
+      warnSeconds: TIMEOUT_WARNING_MS / 1000,
+      keepAliveUrl: KEEP_ALIVE_PATH,
+    };
+  }
+  next();
+};
+
+/**
+ * "Stay signed in": restarts the idle clock now. A plain request only writes the expiry if the
+ * last write is a minute old (db/session-store.ts), so this one saves the session outright.
+ */
+export const keepAlive: RequestHandler = (req, res, next) => {
+  req.session.touch(); // the cookie's expiry, which the store writes, restarts from now
+  req.session.save((err) => {
+    if (err) return next(err);
+    // type first: everything in the app is HTML unless it says otherwise (app.ts).
+    res.type("json").json({ expiresInSeconds: sessionSecondsLeft(req, true) });
+  });
+};

@@ -7,8 +7,10 @@ import { accountService } from "./accounts.ts";
 import { agencyService } from "./agencies.ts";
 import { auditService } from "./audit.ts";
 import { directoryService } from "./directory.ts";
+import { encryptionService } from "./encryption.ts";
 import { healthService } from "./health.ts";
 import { smtpMailer } from "./mailer.ts";
+import { pendingFormService } from "./pending-forms.ts";
 import { planAdminService } from "./plan-admin.ts";
 import { planDocumentService } from "./plan-document.ts";
 import { planService } from "./plans.ts";
@@ -17,7 +19,7 @@ import { reviewService } from "./reviews.ts";
 import { twoFactorService } from "./two-factor.ts";
 
 export interface ServiceOptions {
-  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom">;
+  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "encryption">;
   logger: Logger;
 }
 
@@ -26,6 +28,7 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
   const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, mailer });
   const plans = planService(db.prisma);
+  const encryption = encryptionService(config.encryption);
   return {
     health: healthService(db),
     plans,
@@ -39,6 +42,8 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
     planDocuments: planDocumentService(plans),
     twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),
     sessionStore: new PrismaSessionStore(db.prisma),
+    encryption,
+    pendingForms: pendingFormService(db.prisma, encryption),
   };
 }
 

@@ -3,7 +3,8 @@
 import { Router, type RequestHandler } from "express";
 import { createPassport, type PassportInstance } from "../../middleware/authentication.ts";
 import { csrfProtection } from "../../middleware/csrf.ts";
-import { partnerSession } from "../../middleware/session.ts";
+import { pendingFormMiddleware } from "../../middleware/pending-forms.ts";
+import { partnerSession, timeoutWarning } from "../../middleware/session.ts";
 import type { Services } from "../../services/index.ts";
 import { accountRoutes } from "./account.ts";
 import { accountsRoutes } from "./accounts.ts";
@@ -16,6 +17,7 @@ import { planDocumentRoutes } from "./plan-documents.ts";
 import { progressRoutes } from "./progress.ts";
 import { reviewRoutes } from "./reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
+import { sessionRoutes } from "./session.ts";
 import { signInRoutes, type SignInLimit } from "./sign-in.ts";
 
 export interface PartnerAreaOptions {
@@ -31,6 +33,7 @@ export function partnerRouteTable(
 ): PartnerRoute[] {
   return [
     ...signInRoutes(services, passport, options.signInLimit),
+    ...sessionRoutes(),
     ...progressRoutes(services),
     ...accountRoutes(services),
     ...accountsRoutes(services),
@@ -59,14 +62,19 @@ const noStore: RequestHandler = (_req, res, next) => {
 
 export function partnerArea(services: Services, options: PartnerAreaOptions): Router {
   const passport = createPassport(services);
+  const table = partnerRouteTable(services, passport, options);
+  // What a partner typed survives the end of their session (middleware/pending-forms.ts).
+  const kept = pendingFormMiddleware(services, table);
   const router = Router();
   router.use(noStore);
   router.use(partnerSession(services.sessionStore, options.sessionSecret));
   router.use(passport.initialize());
   router.use(passport.session());
-  router.use(csrfProtection());
+  router.use(kept.markBrowser);
+  router.use(csrfProtection({ onTokenRefused: kept.keepTypedForm }));
   router.use(partnerNavigation);
   router.use(showFlash);
-  router.use(routerFromTable(partnerRouteTable(services, passport, options), services));
+  router.use(timeoutWarning);
+  router.use(routerFromTable(table, services));
   return router;
 }

@@ -2,6 +2,7 @@
 // so a route cannot exist without an access rule (the role x route test reads the same table).
 import { Router, type RequestHandler } from "express";
 import { requireAccess, type Access } from "../../middleware/authentication.ts";
+import { keepsForms, restoreKeptForm } from "../../middleware/pending-forms.ts";
 import type { Services } from "../../services/index.ts";
 
 export interface PartnerRoute {
@@ -28,6 +29,11 @@ export const post = (path: string, access: Access, ...handlers: RequestHandler[]
 
 export function routerFromTable(table: PartnerRoute[], services: Services): Router {
   const router = Router();
-  for (const route of table) router[route.method](route.path, requireAccess(route.access, services), ...route.handlers);
+  // A form page may be shown with what was typed into it before the session ended.
+  const restore = restoreKeptForm(services);
+  for (const route of table) {
+    const before = route.method === "get" && keepsForms(route.access) ? [restore] : [];
+    router[route.method](route.path, requireAccess(route.access, services), ...before, ...route.handlers);
+  }
   return router;
 }

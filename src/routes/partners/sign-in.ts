@@ -10,6 +10,7 @@ import {
   safeReturnTo,
   type PassportInstance,
 } from "../../middleware/authentication.ts";
+import { forgetKeptForms } from "../../middleware/pending-forms.ts";
 import { SESSION_COOKIE } from "../../middleware/session.ts";
 import { FieldError } from "../../services/errors.ts";
 import type { Services } from "../../services/index.ts";
@@ -83,6 +84,7 @@ export function signInRoutes(services: Services, passport: PassportInstance, lim
         values: {},
         errors: undefined,
         passwordSet: req.query.passwordSet === "1",
+        notice: req.session.signInNotice,
       });
     }),
 
@@ -107,6 +109,7 @@ export function signInRoutes(services: Services, passport: PassportInstance, lim
           if (loginErr) return next(loginErr);
           req.session.startedAt = Date.now();
           req.session.twoFactorPassed = false;
+          delete req.session.signInNotice;
           res.redirect(afterPassword(req, user));
         });
       })(req, res, next);
@@ -135,7 +138,9 @@ export function signInRoutes(services: Services, passport: PassportInstance, lim
       res.redirect(target);
     }),
 
-    post("/sign-out", "anyone", (req, res, next) => {
+    post("/sign-out", "anyone", async (req, res, next) => {
+      // Signing out on purpose leaves nothing typed behind for the next person at this browser.
+      await forgetKeptForms(services, req, res);
       req.logout({ keepSessionInfo: false }, (err) => {
         if (err) return next(err);
         req.session.destroy((destroyErr) => {
