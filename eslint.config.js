@@ -3,7 +3,18 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "src/generated/", "public/", "data/", "test-results/", "bench/out/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "src/generated/",
+      "public/",
+      "data/",
+      "test-results/",
+      "bench/out/",
+      "reports/",
+      ".stryker-tmp/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
