@@ -163,4 +163,18 @@ describe("the conflict page", () => {
     const review = await s.db.prisma.review.findFirstOrThrow({ where: { riskId: s.ids.nscRisk, quarter: 2 } });
     expect(review).toMatchObject({ version: 2, commentary: "Coordinator: second thoughts" });
   });
+
+  it("meets a stale form with a status that is not on the scale with the conflict page, not an error", async () => {
+    const path = page(s.ids.policeCommitment, 3);
+    const officer = await s.as("otherOfficer");
+    const form = await open(officer, path);
+    await postReview(await s.as("coordinator"), `${path}?agency=Police`, {
+      agency: "Police",
+      status: "AMBER",
+      commentary: "Delayed",
+    });
+    const res = await postReview(officer, path, { status: " ", commentary: "Mine" }, form);
+    expect(res.status).toBe(409);
+    expect(res.text).toMatch(/Your version \(not saved\)[\s\S]*None chosen[\s\S]*Mine/);
+  });
 });
