@@ -1,6 +1,6 @@
 // The benchmark's large dataset: ten years of published plans, each with 60 commitments and their
 // risks, a review for every quarter with its history of versions and audit events, 200 partner
-// accounts and 100 reporting centres. Built with batched inserts so it takes seconds, on PGlite
+// accounts, 100 reporting centres, and the emails of ten years' reminders. Built with batched inserts so it takes seconds, on PGlite
 // or Postgres alike. Deterministic: the same data every run.
 import type { Database } from "../src/db/database.ts";
 import { migrate } from "../src/db/migrate.ts";
@@ -17,6 +17,7 @@ export interface DatasetSize {
   risks: number;
   accounts: number;
   reportingCentres: number;
+  emails: number;
 }
 
 export const FULL_SIZE: DatasetSize = {
@@ -26,6 +27,7 @@ export const FULL_SIZE: DatasetSize = {
   risks: 12,
   accounts: 200,
   reportingCentres: 100,
+  emails: 20_000,
 };
 
 /** The account the benchmark signs in with (an officer of the council). */
@@ -33,6 +35,8 @@ export const BENCH_ACCOUNT = {
   email: "bench.officer@rhins.example",
   password: "benchmark password, not for production",
 };
+/** And for the pages only coordinators have. */
+export const BENCH_COORDINATOR = { email: "bench.coordinator@rhins.example", password: BENCH_ACCOUNT.password };
 
 const STATUSES: RagStatus[] = ["RED", "AMBER", "GREEN", "COMPLETE"];
 const CHUNK = 1_000;
@@ -56,6 +60,7 @@ export interface DatasetSummary {
   auditEvents: number;
   accounts: number;
   reportingCentres: number;
+  emails: number;
   currentYear: number;
 }
 
@@ -85,7 +90,14 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
   await p.user.createMany({
     data: [
       { email: BENCH_ACCOUNT.email, name: "Bench Officer", role: "OFFICER" as const, agencyId: nsc.id, passwordHash },
-      ...Array.from({ length: size.accounts - 1 }, (_, i) => {
+      {
+        email: BENCH_COORDINATOR.email,
+        name: "Bench Coordinator",
+        role: "COORDINATOR" as const,
+        agencyId: nsc.id,
+        passwordHash,
+      },
+      ...Array.from({ length: size.accounts - 2 }, (_, i) => {
         const role = i % 20 === 0 ? "COORDINATOR" : i % 7 === 0 ? "VIEWER" : "OFFICER";
         return {
           email: `partner${i + 1}@rhins.example`,
@@ -270,12 +282,35 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
     }),
   });
 
+  // Emails: reminders sent over the years, some failed, the newest still queued.
+  const recipients = await p.user.findMany({ select: { id: true, email: true }, orderBy: { id: "asc" } });
+  await inChunks(
+    Array.from({ length: size.emails }, (_, i) => {
+      const to = recipients[i % recipients.length]!;
+      const status = i >= size.emails - 20 ? "QUEUED" : i % 50 === 0 ? "FAILED" : "SENT";
+      const createdAt = new Date(Date.UTC(firstYear, 3, 1) + i * 3 * 3_600_000);
+      return {
+        to: to.email,
+        userId: to.id,
+        template: "reminder-before-deadline",
+        subject: `Reminder: ${1 + (i % 9)} updates due by 21 July 2024 (5 working days left)`,
+        status: status as "QUEUED" | "FAILED" | "SENT",
+        attempts: status === "FAILED" ? 1 : status === "SENT" ? 1 : 0,
+        lastError: status === "FAILED" ? "550 EENVELOPE: Mailbox unavailable" : "",
+        createdAt,
+        sentAt: status === "SENT" ? createdAt : null,
+      };
+    }),
+    (data) => p.emailMessage.createMany({ data }),
+  );
+
   return {
     plans: size.years,
     years: `${firstYear}/${String((firstYear + 1) % 100).padStart(2, "0")} to ${currentYear}/${String((currentYear + 1) % 100).padStart(2, "0")}`,
     ...counts,
     accounts: await p.user.count(),
     reportingCentres: await p.reportingCentre.count(),
+    emails: size.emails,
     currentYear,
   };
 }

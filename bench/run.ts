@@ -29,7 +29,7 @@ import {
   startServer,
   type ServerProcess,
 } from "../tests/helpers/server-process.ts";
-import { BENCH_ACCOUNT, buildDataset, type DatasetSummary } from "./dataset.ts";
+import { BENCH_ACCOUNT, BENCH_COORDINATOR, buildDataset, type DatasetSummary } from "./dataset.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const number = (value: string | undefined, fallback: number) => {
@@ -59,7 +59,8 @@ interface Page {
   name: string;
   path: string;
   kind: "baseline" | "public" | "partner";
-  signedIn?: boolean;
+  /** Who asks for it: the council's officer, or a coordinator (the pages only they have). */
+  signedIn?: "officer" | "coordinator";
 }
 
 interface Measurement {
@@ -194,7 +195,8 @@ async function cannon(url: string, seconds: number, cookie?: string, paths?: str
   });
 }
 
-async function measure(page: Page, base: string, cookie: string): Promise<Measurement> {
+async function measure(page: Page, base: string, cookies: Record<string, string>): Promise<Measurement> {
+  const cookie = page.signedIn ? cookies[page.signedIn]! : "";
   const url = `${base}${page.path}`;
   const headers: Record<string, string> = page.signedIn ? { cookie } : {};
   const probe = await fetch(url, { headers, redirect: "manual" });
@@ -355,16 +357,19 @@ async function main() {
       timeoutMs: 180_000,
     });
     const partner = await new HttpClient(server.url).signIn(BENCH_ACCOUNT.email, BENCH_ACCOUNT.password);
+    const coordinator = await new HttpClient(server.url).signIn(BENCH_COORDINATOR.email, BENCH_COORDINATOR.password);
+    const cookies = { officer: partner.cookie, coordinator: coordinator.cookie };
     const year = yearSlug(dataset.currentYear);
     const allPages: Page[] = [
       { name: "/", path: "/", kind: "public" },
       { name: "/report", path: "/report", kind: "public" },
       { name: "/reporting-centres", path: "/reporting-centres?town=Clevedon", kind: "public" },
       { name: "/plan", path: "/plan", kind: "public" },
-      { name: "dashboard", path: "/partners", kind: "partner", signedIn: true },
-      { name: "your updates", path: "/partners/updates", kind: "partner", signedIn: true },
-      { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: true },
-      { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: true },
+      { name: "dashboard", path: "/partners", kind: "partner", signedIn: "officer" },
+      { name: "your updates", path: "/partners/updates", kind: "partner", signedIn: "officer" },
+      { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: "officer" },
+      { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: "officer" },
+      { name: "emails", path: "/partners/emails", kind: "partner", signedIn: "coordinator" },
     ];
     const pages = allPages.filter((page) => !ONLY || ONLY.some((prefix) => page.path.startsWith(prefix)));
     const publicPaths = allPages.filter((p) => p.kind === "public").map((p) => p.path);
@@ -373,14 +378,14 @@ async function main() {
 
     say(`Measuring ${SECONDS} s per page at ${CONNECTIONS} connections...`);
     const bare = (pagePath: string, name: string) =>
-      measure({ name, path: pagePath, kind: "baseline" }, baseline.url, "");
+      measure({ name, path: pagePath, kind: "baseline" }, baseline.url, {});
     const base = await bare("/", `baseline: bare Node http, the home page's ${baseline.bytes.get("/")} bytes`);
     say(`  baseline: ${base.requestsPerSecond} requests/s`);
     const measurements = [base];
     for (const page of pages) {
       const sameBytes =
         page.kind !== "public" ? undefined : page.path === "/" ? base : await bare(page.path, `bare: ${page.path}`);
-      const m = judge(await measure(page, server.url, partner.cookie), base, sameBytes, Boolean(SERVER_URL));
+      const m = judge(await measure(page, server.url, cookies), base, sameBytes, Boolean(SERVER_URL));
       measurements.push(m);
       say(
         `  ${page.path}: ${m.available ? `${m.requestsPerSecond} requests/s, p99 ${m.latencyP99Ms} ms` : "not available"}` +
@@ -388,7 +393,8 @@ async function main() {
       );
     }
     baseline.child.kill("SIGTERM");
-    const memoryPages = RSS_PAGE ? [RSS_PAGE] : pages.map((p) => p.path);
+    // The officer's pages and the public ones, with the officer's session.
+    const memoryPages = RSS_PAGE ? [RSS_PAGE] : pages.filter((p) => p.signedIn !== "coordinator").map((p) => p.path);
     say(`Memory: ${RSS_SECONDS} s on ${memoryPages.join(", ")}...`);
     const memory = await memoryRun(server, partner.cookie, memoryPages);
     const stopped = await server.stop("SIGTERM", 30_000);

@@ -71,6 +71,13 @@ const schema = z
       .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
       .optional(),
     MAIL_FROM: z.string().min(3).default("RHINS portal <no-reply@localhost>"),
+    REMINDER_DAYS_BEFORE: int(1, 20).default(5),
+    REMINDER_CHECK_MINUTES: int(1, 1440)
+      .refine((m) => (m < 60 ? 60 % m === 0 : m % 60 === 0 && 1440 % m === 0), {
+        message:
+          "must divide an hour (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30) or be whole hours that divide a day (60, 120, 180, 240, 360, 480, 720, 1440)",
+      })
+      .default(60),
     SHUTDOWN_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
     SIGN_IN_LIMIT_PER_IP: int(1, 100_000).default(50),
     PUBLIC_PAGE_CACHE_SECONDS: int(0, 3_600).optional(),
@@ -82,6 +89,14 @@ const schema = z
     if (env.NODE_ENV === "production") {
       for (const name of ["SESSION_SECRET", "DATA_ENCRYPTION_KEYS", "DATA_HMAC_KEY"] as const) {
         if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
+      }
+      // Emails link to the partner area, so they need its address.
+      if (env.SMTP_URL && !env.PUBLIC_BASE_URL) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["PUBLIC_BASE_URL"],
+          message: "is required in production when SMTP_URL is set",
+        });
       }
     }
     const keys = env.DATA_ENCRYPTION_KEYS;
@@ -150,9 +165,11 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     trustProxy: e.TRUST_PROXY,
     mfaRequired: e.MFA_REQUIRED ?? production,
     seedDemoPassword: e.SEED_DEMO_PASSWORD,
-    publicBaseUrl: e.PUBLIC_BASE_URL,
+    // Where emails' links point; outside production, this machine.
+    publicBaseUrl: e.PUBLIC_BASE_URL ?? (production ? undefined : `http://localhost:${e.PORT}`),
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    reminders: { daysBefore: e.REMINDER_DAYS_BEFORE, checkMinutes: e.REMINDER_CHECK_MINUTES },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     // Sign-in and second-factor attempts from one address in 15 minutes, whichever accounts they name.
     signInLimit: { max: e.SIGN_IN_LIMIT_PER_IP, windowMs: 15 * 60_000 },

@@ -1,10 +1,12 @@
-// Starts the portal: config, database (migrated, seeded on first start), HTTP server, and a
-// graceful shutdown that finishes in-flight requests before closing the database.
+// Starts the portal: config, database (migrated, seeded on first start), background jobs, HTTP
+// server, and a graceful shutdown that finishes in-flight requests and jobs before closing the
+// database.
 import { createServer } from "node:http";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { prepareDatabase } from "./db/start.ts";
+import { startJobs } from "./jobs/index.ts";
 import { createLogger } from "./logger.ts";
 import { services as buildServices } from "./services/index.ts";
 
@@ -28,6 +30,12 @@ async function main() {
   await prepareDatabase(db, logger, { production: config.production, demoPassword: config.seedDemoPassword });
 
   const services = buildServices(db, { config, logger });
+  if (!config.smtpUrl) {
+    const where = "emails are written to the log and listed on the Emails page, not sent";
+    if (config.production) logger.warn(`SMTP_URL is not set: ${where}`);
+    else logger.info(`no SMTP_URL: ${where}`);
+  }
+  await startJobs(services, config);
   const app = createApp({ services, config, logger });
   // While shutting down, every response closes its connection, so keep-alive clients reconnect
   // to another instance instead of holding this one open.
@@ -65,6 +73,12 @@ async function main() {
       const idle = setInterval(() => server.closeIdleConnections(), 100);
       server.close(async () => {
         clearInterval(idle);
+        try {
+          // Jobs running now finish; one that cannot in time is retried by the next instance.
+          await services.queue.stop(Math.floor(config.shutdownTimeoutMs / 2));
+        } catch (err) {
+          logger.warn({ err: err instanceof Error ? err.message : String(err) }, "jobs did not stop cleanly");
+        }
         try {
           await db.close();
         } catch (err) {

@@ -5,6 +5,7 @@ import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
+import type PgBoss from "pg-boss";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Logger } from "pino";
 import type { DatabaseConfig } from "../config.ts";
@@ -21,6 +22,8 @@ export interface Database {
   /** Human description for the start-up log, without credentials. */
   description: string;
   withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /** How the job queue (src/jobs/queue.ts) reaches this database: its own small pool, or PGlite itself. */
+  jobConnection: PgBoss.DatabaseOptions;
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +43,8 @@ export async function openDatabase(options: OpenOptions, logger?: Logger): Promi
  * again" instead of hanging.
  */
 export const QUERY_TIMEOUT_MS = 4_000;
+/** The job queue's own connections (pg-boss), beside Prisma's pool. */
+const JOB_POOL_MAX = 3;
 /** Migrations and their advisory lock may legitimately take longer. */
 const SCRIPT_TIMEOUT_MS = 30 * 60_000;
 const scriptQuery = (text: string, values?: unknown[]) =>
@@ -62,6 +67,7 @@ function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, lo
   return {
     prisma,
     description: `Postgres server at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    jobConnection: { connectionString: options.url, max: JOB_POOL_MAX },
     async withConnection(fn) {
       const client = await pool.connect();
       try {
@@ -99,6 +105,16 @@ async function openPglite(options: { kind: "pglite"; dir: string } | { kind: "pg
     prisma,
     description: dataDir ? `embedded Postgres (PGlite) in ${dataDir}` : "embedded Postgres (PGlite) in memory",
     withConnection: (fn) => fn(conn),
+    // pg-boss sends scripts ("BEGIN; ...; COMMIT") without values, which only exec runs (GUIDE 8).
+    jobConnection: {
+      db: {
+        async executeSql(text: string, values: unknown[]) {
+          if (values?.length) return pglite.query(text, values);
+          const results = await pglite.exec(text);
+          return results.at(-1) ?? { rows: [] };
+        },
+      },
+    },
     async ping() {
       await pglite.query("SELECT 1");
     },

@@ -7,6 +7,7 @@ import { agenciesOffered } from "./agencies.ts";
 import type { Actor, AuditService, Db } from "./audit.ts";
 import { FieldError, ServiceError, forbidden, notFound } from "./errors.ts";
 import { passwordProblem } from "./password-policy.ts";
+import type { EmailService } from "./email/emails.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 
 export const LOCKOUT = { maxFailures: 10, windowMs: 5 * 60_000, lockMs: 15 * 60_000 };
@@ -42,10 +43,6 @@ export function sessionUser(u: UserWithAgency): Express.User {
   };
 }
 
-export interface Mailer {
-  send(to: string, subject: string, text: string): Promise<void>;
-}
-
 export interface AccountInput {
   name: string;
   email: string;
@@ -58,7 +55,7 @@ export interface AccountsOptions {
   logger: Logger;
   now?: () => Date;
   publicBaseUrl?: string;
-  mailer?: Mailer;
+  emails: Pick<EmailService, "record" | "dispatch" | "configured">;
 }
 
 export function accountService(prisma: PrismaClient, options: AccountsOptions) {
@@ -114,19 +111,21 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
     return `${options.publicBaseUrl ?? ""}/partners/set-password/${token}`;
   }
 
-  async function sendLink(email: string, link: string, why: string): Promise<boolean> {
-    if (!options.mailer || !options.publicBaseUrl) return false;
-    try {
-      await options.mailer.send(
-        email,
-        "Set your RHINS portal password",
-        `${why}\n\nSet your password using this link. It works once and expires in 72 hours:\n${link}\n`,
-      );
-      return true;
-    } catch (err) {
-      logger.warn({ err: (err as Error).message }, "set-password email could not be sent");
-      return false;
-    }
+  /**
+   * A set-password link for a new or reset account, and its email recorded in the same
+   * transaction (without SMTP_URL it is logged and listed, not sent). The coordinator is shown the
+   * link either way; `emailed` says whether it is also on its way by email.
+   */
+  async function issueLinkEmail(user: { id: number; email: string }, actor: Actor, why: string, tx: Db) {
+    const link = await issueLink(user.id, actor, tx);
+    // A link without the portal's address would not work from an email.
+    const emailId = options.publicBaseUrl
+      ? await options.emails.record(
+          { to: user.email, userId: user.id, template: "set-password", params: { why, link } },
+          tx,
+        )
+      : undefined;
+    return { link, emailed: emailId !== undefined && options.emails.configured, emailId };
   }
 
   async function findAccount(id: number) {
@@ -229,15 +228,15 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
 
     async create(actor: Actor, input: AccountInput) {
       await checkAccountRules(input);
-      const { user, link } = await prisma.$transaction(async (tx) => {
+      const { user, link, emailed, emailId } = await prisma.$transaction(async (tx) => {
         const user = await tx.user.create({ data: { ...input, email: normaliseEmail(input.email) } });
         await audit.record(
           { actor, action: "account.created", entityType: "User", entityId: user.id, after: summary(user) },
           tx,
         );
-        return { user, link: await issueLink(user.id, actor, tx) };
+        return { user, ...(await issueLinkEmail(user, actor, "A RHINS portal account has been made for you.", tx)) };
       });
-      const emailed = await sendLink(user.email, link, "A RHINS portal account has been made for you.");
+      if (emailId) await options.emails.dispatch([emailId]);
       return { user, link, emailed };
     },
 
@@ -319,13 +318,13 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
     /** Stops the old password working and gives a new one-time set-password link. */
     async reset(actor: Actor, id: number) {
       const user = await findAccount(id);
-      const link = await prisma.$transaction(async (tx) => {
+      const { link, emailed, emailId } = await prisma.$transaction(async (tx) => {
         await tx.user.update({ where: { id }, data: { passwordHash: null } });
         await tx.webSession.deleteMany({ where: { userId: id } });
         await audit.record({ actor, action: "account.reset", entityType: "User", entityId: id }, tx);
-        return issueLink(id, actor, tx);
+        return issueLinkEmail(user, actor, "Your RHINS portal password has been reset.", tx);
       });
-      const emailed = await sendLink(user.email, link, "Your RHINS portal password has been reset.");
+      if (emailId) await options.emails.dispatch([emailId]);
       return { user, link, emailed };
     },
 
@@ -366,6 +365,31 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
         await audit.record({ actor: user, action: "password.set", entityType: "User", entityId: user.id, ip }, tx);
       });
       return user;
+    },
+
+    /** Whether the account gets the quarterly reminder emails (security emails always go). */
+    async reminderEmails(userId: number): Promise<boolean> {
+      const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { reminderEmails: true } });
+      return user.reminderEmails;
+    },
+
+    async setReminderEmails(actor: Actor, on: boolean) {
+      await prisma.$transaction(async (tx) => {
+        const before = await tx.user.findUniqueOrThrow({ where: { id: actor.id }, select: { reminderEmails: true } });
+        if (before.reminderEmails === on) return;
+        await tx.user.update({ where: { id: actor.id }, data: { reminderEmails: on } });
+        await audit.record(
+          {
+            actor,
+            action: "account.reminder-emails-changed",
+            entityType: "User",
+            entityId: actor.id,
+            before,
+            after: { reminderEmails: on },
+          },
+          tx,
+        );
+      });
     },
 
     /** Changes the signed-in user's password; their other sessions end. */

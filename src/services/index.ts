@@ -2,33 +2,40 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/database.ts";
+import { type QueueOptions, jobQueue } from "../jobs/queue.ts";
 import { PrismaSessionStore } from "../db/session-store.ts";
 import { accountService } from "./accounts.ts";
 import { agencyService } from "./agencies.ts";
 import { auditService } from "./audit.ts";
 import { directoryService } from "./directory.ts";
+import { emailService } from "./email/emails.ts";
+import { smtpTransport } from "./email/transport.ts";
 import { encryptionService } from "./encryption.ts";
 import { healthService } from "./health.ts";
-import { smtpMailer } from "./mailer.ts";
 import { pendingFormService } from "./pending-forms.ts";
 import { planAdminService } from "./plan-admin.ts";
 import { planDocumentService } from "./plan-document.ts";
 import { planService } from "./plans.ts";
 import { progressService } from "./progress.ts";
+import { reminderService } from "./reminders/reminders.ts";
 import { reviewService } from "./reviews.ts";
 import { twoFactorService } from "./two-factor.ts";
 
 export interface ServiceOptions {
-  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "encryption">;
+  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "encryption" | "reminders">;
   logger: Logger;
+  queue?: QueueOptions;
 }
 
-export function services(db: Database, { config, logger }: ServiceOptions) {
+export function services(db: Database, { config, logger, queue: queueOptions }: ServiceOptions) {
   const audit = auditService(db.prisma);
-  const mailer = config.smtpUrl ? smtpMailer(config.smtpUrl, config.mailFrom) : undefined;
-  const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, mailer });
-  const plans = planService(db.prisma);
   const encryption = encryptionService(config.encryption);
+  // Started by src/jobs (server.ts); until then, emails are recorded and wait.
+  const queue = jobQueue(db, logger, queueOptions);
+  const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : undefined;
+  const emails = emailService(db.prisma, { encryption, audit, logger, queue, transport });
+  const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, emails });
+  const plans = planService(db.prisma);
   return {
     health: healthService(db),
     plans,
@@ -44,6 +51,12 @@ export function services(db: Database, { config, logger }: ServiceOptions) {
     sessionStore: new PrismaSessionStore(db.prisma),
     encryption,
     pendingForms: pendingFormService(db.prisma, encryption),
+    queue,
+    emails,
+    reminders: reminderService(db.prisma, plans, emails, {
+      daysBefore: config.reminders.daysBefore,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
   };
 }
 

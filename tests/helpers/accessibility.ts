@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import axe from "axe-core";
 import { FileSystemConfigLoader, HtmlValidate } from "html-validate";
 import { JSDOM } from "jsdom";
+import { expect } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -81,4 +82,10 @@ export async function htmlErrors(html: string, name = "page.html"): Promise<Html
         context: (lines[m.line - 1] ?? "").trim().slice(0, 160),
       })),
   );
+}
+
+/** A page passes axe (WCAG 2.2 AA) and html-validate. */
+export async function expectAccessiblePage(html: string): Promise<void> {
+  expect(await axeViolations(html)).toEqual([]);
+  expect(await htmlErrors(html)).toEqual([]);
 }

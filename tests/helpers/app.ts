@@ -4,6 +4,7 @@ import { JSDOM } from "jsdom";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { Database } from "../../src/db/database.ts";
+import { type JobOptions, startJobs } from "../../src/jobs/index.ts";
 import { createLogger } from "../../src/logger.ts";
 import { services } from "../../src/services/index.ts";
 
@@ -17,12 +18,23 @@ export function testConfig(env: Record<string, string> = {}) {
   return loadConfig({ NODE_ENV: "test", ...(env.NODE_ENV === "production" ? TEST_DATA_KEYS : {}), ...env });
 }
 
+/**
+ * The real app and services on `db`. Its background jobs run only once `startJobs` is called
+ * (until then emails are recorded and wait); `stopJobs` before closing the database.
+ */
 export function testApp(db: Database, env: Record<string, string> = {}) {
   const config = testConfig(env);
   const logger = createLogger("silent");
-  const built = services(db, { config, logger });
+  const built = services(db, { config, logger, queue: { pollingIntervalSeconds: 0.5 } });
   const app = createApp({ services: built, config, logger });
-  return { app, services: built, config };
+  return {
+    app,
+    services: built,
+    config,
+    // Retries a second apart, doubling, so a test sees them.
+    startJobs: (options: JobOptions = {}) => startJobs(built, config, { emailRetryDelaySeconds: 1, ...options }),
+    stopJobs: () => built.queue.stop(5_000),
+  };
 }
 
 /** The CSP source for each inline script in a page ('sha256-…'), to check the policy allows exactly these. */

@@ -2,6 +2,7 @@
 // partners of every role (tests/helpers/partners.ts), the real app, and the ids of the seeded
 // commitments and risks by who leads them. Review pages and saves go through the real forms.
 import type { RequestListener } from "node:http";
+import { JSDOM } from "jsdom";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "./app.ts";
@@ -15,6 +16,9 @@ export interface SeededApp {
   db: Database;
   app: RequestListener;
   services: ReturnType<typeof testApp>["services"];
+  config: ReturnType<typeof testApp>["config"];
+  /** Starts the app's background jobs (email, reminders); close() stops them. */
+  startJobs: ReturnType<typeof testApp>["startJobs"];
   partners: Partners;
   ids: Awaited<ReturnType<typeof seededIds>>;
   /** A signed-in browser of that partner. */
@@ -26,15 +30,20 @@ export async function seededApp(env: Record<string, string> = {}): Promise<Seede
   const db = await testDatabase();
   await seed(db.prisma, { production: true });
   const partners = await createPartners(db);
-  const { app, services } = testApp(db, env);
+  const { app, services, config, startJobs, stopJobs } = testApp(db, env);
   return {
     db,
     app,
     services,
+    config,
+    startJobs,
     partners,
     ids: await seededIds(db),
     as: (who) => signIn(app, partners[who].email),
-    close: () => db.close(),
+    async close() {
+      await stopJobs();
+      await db.close();
+    },
   };
 }
 
@@ -88,3 +97,46 @@ export async function postReview(agent: Agent, path: string, fields: Record<stri
     .type("form")
     .send({ ...reviewFields(html), replaces: "", ...fields });
 }
+
+/** Posts a joint item's summary form as the review page `from` (already fetched, or fetched now) would. */
+export async function postSummary(agent: Agent, path: string, fields: Record<string, string>, from?: string) {
+  const html = from ?? (await agent.get(path)).text;
+  const summaryVersion = /name="summaryVersion" value="(\d+)"/.exec(html)?.[1];
+  if (summaryVersion === undefined) throw new Error("no summary form on the page");
+  return agent
+    .post(`${path}/summary`)
+    .type("form")
+    .send({ summaryVersion, reason: "", _csrf: csrfToken(html), ...fields });
+}
+
+const text = (node: Element | null | undefined) => node?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+
+/** A review page's history table, newest first: who, what changed, and the commentary of each version. */
+export function historyRows(html: string): string[][] {
+  const tables = [...new JSDOM(html).window.document.querySelectorAll("table")];
+  const history = tables.find((t) => text(t.querySelector("caption")).startsWith("Every saved version"));
+  return [...(history?.querySelectorAll("tbody tr") ?? [])].map((row) =>
+    [...row.querySelectorAll("td")].slice(1).map((td) => text(td)),
+  );
+}
+
+/** The conflict page's "Saved version" (what was saved first): its heading, status and commentary. */
+export function savedVersion(html: string): { heading: string; status: string; commentary: string } | undefined {
+  const document = new JSDOM(html).window.document;
+  const heading = [...document.querySelectorAll("h3")].find((h) => text(h).startsWith("Saved version"));
+  if (!heading) return undefined;
+  const values = [...(heading.parentElement?.querySelectorAll(".govuk-summary-list__value") ?? [])].map(text);
+  return { heading: text(heading), status: values[0] ?? "", commentary: values[1] ?? "" };
+}
+
+/** A review page's "Each agency's update" list: each agency's name (as shown) and what it says of its update. */
+export function agencyUpdates(html: string): [string, string][] {
+  const document = new JSDOM(html).window.document;
+  return [...document.querySelectorAll(".govuk-summary-list__row")]
+    .filter((row) => row.closest("dl")?.previousElementSibling?.textContent === "Each agency's update")
+    .map((row) => [text(row.querySelector("dt")), text(row.querySelector(".govuk-summary-list__value"))]);
+}
+
+/** Whose update a joint item's review form is for, from its heading ("Avon and Somerset Police's update"). */
+export const formAgency = (html: string) =>
+  /<h2 class="govuk-heading-m">(?!History of |Each agency)([^<]*)'s update<\/h2>/.exec(html)?.[1];

@@ -48,9 +48,34 @@ describe("config", () => {
     [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A}`, DATA_ENCRYPTION_KEY_ID: "b" }, "DATA_ENCRYPTION_KEY_ID"],
     [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A}`, DATA_HMAC_KEY: KEY_A }, "DATA_HMAC_KEY"],
     [{ DATA_HMAC_KEY: "not a key" }, "DATA_HMAC_KEY"],
+    [{ REMINDER_DAYS_BEFORE: "0" }, "REMINDER_DAYS_BEFORE"],
+    [{ REMINDER_DAYS_BEFORE: "21" }, "REMINDER_DAYS_BEFORE"],
+    [{ REMINDER_CHECK_MINUTES: "7" }, "REMINDER_CHECK_MINUTES"],
+    [{ REMINDER_CHECK_MINUTES: "90" }, "REMINDER_CHECK_MINUTES"],
+    [{ REMINDER_CHECK_MINUTES: "1441" }, "REMINDER_CHECK_MINUTES"],
+    [{ SMTP_URL: "http://mail" }, "SMTP_URL"],
+    [{ ...PRODUCTION, SMTP_URL: "smtp://mail.example.org" }, "PUBLIC_BASE_URL"],
   ])("refuses %o with a message naming %s", (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${name}:`));
+  });
+
+  it("reminds 5 working days before the deadline, checking every hour, unless told otherwise", () => {
+    expect(loadConfig({}).reminders).toEqual({ daysBefore: 5, checkMinutes: 60 });
+    expect(loadConfig({ REMINDER_DAYS_BEFORE: "3", REMINDER_CHECK_MINUTES: "15" }).reminders).toEqual({
+      daysBefore: 3,
+      checkMinutes: 15,
+    });
+    expect(loadConfig({ REMINDER_CHECK_MINUTES: "120" }).reminders.checkMinutes).toBe(120);
+  });
+
+  it("links emails to this machine outside production, and to PUBLIC_BASE_URL when set", () => {
+    expect(loadConfig({ PORT: "4000" }).publicBaseUrl).toBe("http://localhost:4000");
+    expect(loadConfig({ PUBLIC_BASE_URL: "https://rhins.example.org" }).publicBaseUrl).toBe(
+      "https://rhins.example.org",
+    );
+    expect(loadConfig(PRODUCTION).publicBaseUrl).toBeUndefined();
+    expect(loadConfig(PRODUCTION).smtpUrl).toBeUndefined(); // allowed: a warning at start-up
   });
 
   it("requires MFA for coordinators in production unless turned off", () => {

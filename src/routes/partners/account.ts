@@ -25,12 +25,20 @@ const codeForm = z.object({
     .max(32, "Enter the 6-digit code from your app"),
 });
 
+const reminderForm = z.object({
+  reminderEmails: z.enum(["yes", "no"], "Select whether you want reminder emails"),
+});
+
+/** Viewers record nothing, so they are sent no reminders. */
+const getsReminders = (user: Express.User) => user.role !== "VIEWER";
+
 export function accountRoutes(services: Services): PartnerRoute[] {
-  const accountPage = (user: Express.User, extra: Record<string, unknown> = {}) => ({
+  const accountPage = async (user: Express.User, extra: Record<string, unknown> = {}) => ({
     area: "partners",
     title: "Your account",
     user,
     twoFactorRequired: services.twoFactor.requiredFor(user),
+    reminders: getsReminders(user) ? await services.accounts.reminderEmails(user.id) : undefined,
     errors: undefined,
     ...extra,
   });
@@ -45,17 +53,32 @@ export function accountRoutes(services: Services): PartnerRoute[] {
   });
 
   return [
-    get("/account", "signed-in", (req, res) => {
-      res.render("pages/partners/account", accountPage(req.user!));
+    get("/account", "signed-in", async (req, res) => {
+      res.render("pages/partners/account", await accountPage(req.user!));
+    }),
+
+    post("/account/reminders", "signed-in", async (req, res) => {
+      const user = req.user!;
+      const form = parseForm(reminderForm, req.body);
+      if (!getsReminders(user)) return res.redirect("/partners/account");
+      if (!form.ok)
+        return res.status(400).render("pages/partners/account", await accountPage(user, { errors: form.errors }));
+      const on = form.data.reminderEmails === "yes";
+      await services.accounts.setReminderEmails(user, on);
+      req.session.flash = {
+        heading: on ? "You will get reminder emails" : "You will not get reminder emails",
+      };
+      res.redirect("/partners/account");
     }),
 
     post("/account/password", "signed-in", async (req, res) => {
       const user = req.user!;
       const form = parseForm(changePasswordForm, req.body);
-      if (!form.ok) return res.status(400).render("pages/partners/account", accountPage(user, { errors: form.errors }));
+      if (!form.ok)
+        return res.status(400).render("pages/partners/account", await accountPage(user, { errors: form.errors }));
       if (form.data.newPassword !== form.data.confirmPassword) {
         const errors = addError({ list: [], fields: {} }, "confirmPassword", "The new passwords do not match");
-        return res.status(400).render("pages/partners/account", accountPage(user, { errors }));
+        return res.status(400).render("pages/partners/account", await accountPage(user, { errors }));
       }
       try {
         await services.accounts.changePassword(
@@ -67,7 +90,9 @@ export function accountRoutes(services: Services): PartnerRoute[] {
         );
       } catch (err) {
         if (err instanceof FieldError)
-          return res.status(400).render("pages/partners/account", accountPage(user, { errors: fieldErrors(err) }));
+          return res
+            .status(400)
+            .render("pages/partners/account", await accountPage(user, { errors: fieldErrors(err) }));
         throw err;
       }
       req.session.flash = {

@@ -11,6 +11,7 @@ import { accountsRoutes } from "./accounts.ts";
 import { agenciesRoutes } from "./agencies.ts";
 import { auditRoutes } from "./audit.ts";
 import { directoryRoutes } from "./directory.ts";
+import { emailRoutes } from "./emails.ts";
 import { partnerNavigation } from "./navigation.ts";
 import { planAdminRoutes } from "./plan-admin.ts";
 import { planDocumentRoutes } from "./plan-documents.ts";
@@ -38,6 +39,7 @@ export function partnerRouteTable(
     ...accountRoutes(services),
     ...accountsRoutes(services),
     ...auditRoutes(services),
+    ...emailRoutes(services),
     ...agenciesRoutes(services),
     ...directoryRoutes(services),
     ...reviewRoutes(services),

@@ -8,6 +8,7 @@ const LINKS = [
   { href: "/partners/agencies", text: "Agencies", roles: ["COORDINATOR"] },
   { href: "/partners/directory", text: "Directory", roles: ["COORDINATOR"] },
   { href: "/partners/accounts", text: "Accounts", roles: ["COORDINATOR"] },
+  { href: "/partners/emails", text: "Emails", roles: ["COORDINATOR"] },
   { href: "/partners/audit", text: "Audit trail", roles: ["COORDINATOR"] },
   { href: "/partners/account", text: "Your account", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
 ] as const;

@@ -1,0 +1,52 @@
+// The portal's background jobs, started with it (server.ts) and stopped on SIGTERM:
+// - "email": sends one recorded email (services/email), retried with back-off;
+// - "reminders": decides and queues the quarterly reminders (services/reminders), at start-up
+//   and every REMINDER_CHECK_MINUTES;
+// - "email-sweep": every 5 minutes, queues again an email whose job was lost.
+// Every instance registers the same schedules; pg-boss makes one job per slot, and a reminder is
+// sent once whoever runs the check (ReminderSent).
+import type { Config } from "../config.ts";
+import { EMAIL_JOB, EMAIL_RETRY_DELAY_SECONDS, EMAIL_RETRY_LIMIT } from "../services/email/emails.ts";
+import type { Services } from "../services/index.ts";
+import { REMINDER_JOB } from "../services/reminders/reminders.ts";
+
+const SWEEP_JOB = "email-sweep";
+
+/** "every N minutes" as cron: N divides an hour, or is whole hours that divide a day (config.ts). */
+export function everyMinutesCron(minutes: number): string {
+  if (minutes < 60) return `*/${minutes} * * * *`;
+  return minutes === 1440 ? "0 0 * * *" : `0 */${minutes / 60} * * *`;
+}
+
+export interface JobOptions {
+  emailRetryDelaySeconds?: number;
+}
+
+export async function startJobs(
+  services: Pick<Services, "queue" | "emails" | "reminders">,
+  config: Pick<Config, "reminders">,
+  options: JobOptions = {},
+): Promise<void> {
+  const { queue, emails, reminders } = services;
+  await queue.start();
+  await queue.define<{ id: number }>(
+    EMAIL_JOB,
+    {
+      retryLimit: EMAIL_RETRY_LIMIT,
+      retryDelaySeconds: options.emailRetryDelaySeconds ?? EMAIL_RETRY_DELAY_SECONDS,
+      concurrency: 3,
+    },
+    (data, job) => emails.deliver(data.id, job),
+  );
+  // Stately: a check asked for while one runs waits, and checks never pile up.
+  await queue.define(REMINDER_JOB, { policy: "stately", retryLimit: 2, retryDelaySeconds: 60 }, async () => {
+    await reminders.check();
+  });
+  await queue.define(SWEEP_JOB, { policy: "stately" }, async () => {
+    await emails.sweep();
+  });
+  await queue.schedule(REMINDER_JOB, everyMinutesCron(config.reminders.checkMinutes));
+  await queue.schedule(SWEEP_JOB, everyMinutesCron(5));
+  await queue.send(REMINDER_JOB, {}, { singletonKey: REMINDER_JOB });
+  await queue.send(SWEEP_JOB, {}, { singletonKey: SWEEP_JOB });
+}
