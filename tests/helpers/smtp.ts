@@ -10,6 +10,8 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Recipients answered "550 mailbox unavailable". */
   refused: Set<string>;
+  /** How long the server takes to accept a message (a slow server), in ms. */
+  delayMs: number;
   /** Stops listening: connections are refused until up(). */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -35,10 +37,12 @@ export async function testSmtp(): Promise<TestSmtp> {
       },
       onData(stream, _session, callback) {
         simpleParser(stream)
-          .then((mail) => {
-            messages.push(mail);
-            callback();
-          })
+          .then((mail) =>
+            setTimeout(() => {
+              messages.push(mail);
+              callback();
+            }, smtp.delayMs),
+          )
           .catch(callback);
       },
     });
@@ -51,10 +55,11 @@ export async function testSmtp(): Promise<TestSmtp> {
   const port = await listen(0);
   const closeServer = () => new Promise<void>((resolve) => server.close(() => resolve()));
 
-  return {
+  const smtp: TestSmtp = {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     refused,
+    delayMs: 0,
     down: closeServer,
     async up() {
       server = make();
@@ -70,4 +75,5 @@ export async function testSmtp(): Promise<TestSmtp> {
     },
     close: closeServer,
   };
+  return smtp;
 }

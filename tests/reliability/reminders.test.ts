@@ -3,6 +3,7 @@
 // ended last to three working days from today; at the next reminder check (a portal's start-up at
 // the latest) each officer whose agency owes updates receives one email listing them. Then two
 // portal processes on the same Postgres database, restarted again and again, send nothing more.
+// And an email being sent when SIGTERM arrives is finished before the portal exits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { type Quarter, quarterOf, yearSlug } from "../../src/services/plan-year.ts";
@@ -98,8 +99,8 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-describe("quarterly reminders", () => {
-  it("reach each officer who owes updates once, after a coordinator sets a deadline three working days away", async () => {
+describe("background jobs", () => {
+  it("send each quarterly reminder once: to each officer who owes updates, after a coordinator sets a deadline three working days away", async () => {
     const first = await startServer({ env });
     let done = await checksDone(0); // its start-up check: the old quarters are long gone
     await emailsSettled();
@@ -141,5 +142,35 @@ describe("quarterly reminders", () => {
     expect(rows).toHaveLength(OFFICERS.length);
     const keys = smtp.messages.map((m) => `${recipient(m)} ${m.subject}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it("finish an email that is being sent when SIGTERM arrives, before the portal exits", async () => {
+    const server = await startServer({ env });
+    const coordinator = await new HttpClient(server.url).signIn(COORDINATOR, PASSWORD);
+    smtp.delayMs = 3_000; // the mail server takes its time to accept the message
+    try {
+      const res = await coordinator.submit("/partners/accounts/new", {
+        name: "Slow Mail",
+        email: "reminders.slow@partners.test",
+        role: "VIEWER",
+        agencyId: "",
+      });
+      expect(res.status).toBe(200);
+      const until = Date.now() + 30_000;
+      while (
+        (await db.prisma.emailMessage.findFirst({ where: { to: "reminders.slow@partners.test" } }))?.status !==
+        "SENDING"
+      ) {
+        if (Date.now() > until) throw new Error("the email was never being sent");
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const stopped = await server.stop("SIGTERM", 20_000);
+      expect(stopped.code).toBe(0);
+    } finally {
+      smtp.delayMs = 0;
+    }
+    const row = await db.prisma.emailMessage.findFirstOrThrow({ where: { to: "reminders.slow@partners.test" } });
+    expect(row.status).toBe("SENT");
+    expect(smtp.messages.filter((m) => recipient(m) === "reminders.slow@partners.test")).toHaveLength(1);
   });
 });
