@@ -76,6 +76,27 @@ async function seededIds(db: Database) {
   };
 }
 
+/** The review pages of what an agency is asked to update in the seeded plan: what it leads or owns, and what all agencies do. */
+export async function reviewPagesLedBy(seeded: SeededApp, code: string, quarter: number): Promise<string[]> {
+  const planId = seeded.ids.planId;
+  const commitments = await seeded.db.prisma.commitment.findMany({
+    where: {
+      retiredAt: null,
+      objective: { planId, retiredAt: null },
+      OR: [{ allAgencies: true }, { leads: { some: { agency: { code } } } }],
+    },
+    select: { id: true },
+  });
+  const risks = await seeded.db.prisma.risk.findMany({
+    where: { planId, retiredAt: null, OR: [{ ownerAgencyId: null }, { ownerAgency: { code } }] },
+    select: { id: true },
+  });
+  return [
+    ...commitments.map((c) => reviewPage(c.id, quarter)),
+    ...risks.map((r) => reviewPage(r.id, quarter, "risks")),
+  ];
+}
+
 /** A review page's address. */
 export const reviewPage = (id: number, quarter: number, kind: "commitments" | "risks" = "commitments") =>
   `/partners/${kind}/${id}/reviews/${quarter}`;

@@ -3,7 +3,7 @@
 // weekends and bank holidays, that each is sent once, and that turning them off works.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParsedMail } from "mailparser";
-import { postReview, reviewPage, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
+import { postReview, reviewPagesLedBy, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
 import { submit } from "../helpers/partners.ts";
 import { type TestSmtp, testSmtp } from "../helpers/smtp.ts";
 import { expectAccessiblePage } from "../helpers/accessibility.ts";
@@ -33,22 +33,7 @@ async function setDeadline(quarter: number, day: string | null, closed = false) 
   });
 }
 
-/** What an agency is asked to update: what it leads or owns, and what all agencies do. */
-async function itemsLedBy(code: string) {
-  const commitments = await seeded.db.prisma.commitment.findMany({
-    where: {
-      retiredAt: null,
-      objective: { planId: seeded.ids.planId, retiredAt: null },
-      OR: [{ allAgencies: true }, { leads: { some: { agency: { code } } } }],
-    },
-    select: { id: true },
-  });
-  const risks = await seeded.db.prisma.risk.findMany({
-    where: { planId: seeded.ids.planId, retiredAt: null, OR: [{ ownerAgencyId: null }, { ownerAgency: { code } }] },
-    select: { id: true },
-  });
-  return [...commitments.map((c) => reviewPage(c.id, 4)), ...risks.map((r) => reviewPage(r.id, 4, "risks"))];
-}
+const itemsLedBy = (code: string) => reviewPagesLedBy(seeded, code, 4);
 
 beforeAll(async () => {
   smtp = await testSmtp();

@@ -20,7 +20,8 @@ export const partnerNavigation: RequestHandler = (req, res, next) => {
     res.locals.partnerNavigation = LINKS.filter((l) => (l.roles as readonly string[]).includes(user.role)).map((l) => ({
       href: l.href,
       text: l.text,
-      active: l.href === "/partners" ? path === "/partners" : path.startsWith(l.href),
+      // "/partners/account" must not also mark "/partners/accounts": a whole segment matches.
+      active: l.href === "/partners" ? path === "/partners" : path === l.href || path.startsWith(`${l.href}/`),
     }));
   }
   next();
