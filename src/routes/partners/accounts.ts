@@ -1,6 +1,6 @@
 // Coordinators manage partner accounts: list, create, edit, deactivate, reactivate, unlock and
 // reset (a new one-time set-password link).
-import type { Response } from "express";
+import type { Request, Response } from "express";
 import { z } from "zod";
 import { Role } from "../../generated/prisma/enums.ts";
 import { FieldError, notFound } from "../../services/errors.ts";
@@ -27,6 +27,9 @@ const accountForm = z.object({
       .transform(Number),
   ]),
 });
+
+/** A confirmation page's button sends nothing but the CSRF token. */
+const confirmForm = z.object({});
 
 export function accountsRoutes(services: Services): PartnerRoute[] {
   const accountId = (value: unknown) => {
@@ -55,7 +58,15 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
     });
   }
 
+  /**
+   * The link as a full address: from PUBLIC_BASE_URL when it is set (config), otherwise from the
+   * address this request came to (behind a proxy, TRUST_PROXY makes that the public one).
+   */
+  const fullLink = (req: Request, link: string) =>
+    link.startsWith("/") ? `${req.protocol}://${req.get("host") ?? "localhost"}${link}` : link;
+
   const linkPage = (
+    req: Request,
     res: Response,
     heading: string,
     result: { user: { name: string; email: string }; link: string; emailed: boolean },
@@ -65,8 +76,22 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
       title: heading,
       user: res.locals.user,
       account: result.user,
-      link: result.link,
+      link: fullLink(req, result.link),
       emailed: result.emailed,
+    });
+
+  /** "Are you sure?" before a change that cannot be taken back by the person it is done to. */
+  const confirmPage = (
+    res: Response,
+    model: { title: string; heading: string; action: string; button: string; paragraphs: string[]; warning?: string },
+  ) =>
+    res.render("pages/partners/confirm", {
+      area: "partners",
+      user: res.locals.user,
+      backHref: "/partners/accounts",
+      backText: "Back to accounts",
+      cancelHref: "/partners/accounts",
+      ...model,
     });
 
   const flashAndBack = (req: Parameters<PartnerRoute["handlers"][number]>[0], res: Response, heading: string) => {
@@ -93,7 +118,7 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
       const form = parseForm(accountForm, req.body);
       if (!form.ok) return renderForm(res, { ...model, values: form.values, errors: form.errors, status: 400 });
       try {
-        linkPage(res, "Account added", await services.accounts.create(req.user!, form.data));
+        linkPage(req, res, "Account added", await services.accounts.create(req.user!, form.data));
       } catch (err) {
         if (err instanceof FieldError)
           return renderForm(res, { ...model, values: form.values, errors: fieldErrors(err), status: 400 });
@@ -136,7 +161,23 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
       flashAndBack(req, res, `${form.data.name}'s account has been changed`);
     }),
 
+    get("/accounts/:id/deactivate", "coordinator", async (req, res) => {
+      const account = await services.accounts.get(accountId(req.params.id));
+      if (!account.active || account.id === req.user!.id) return res.redirect("/partners/accounts");
+      confirmPage(res, {
+        title: "Deactivate an account",
+        heading: `Are you sure you want to deactivate ${account.name}'s account?`,
+        action: `/partners/accounts/${account.id}/deactivate`,
+        button: "Deactivate the account",
+        paragraphs: [
+          `${account.name} (${account.email}) will be signed out at once and will not be able to sign in.`,
+          "Their updates and the audit trail are kept. You can reactivate the account later.",
+        ],
+      });
+    }),
+
     post("/accounts/:id/deactivate", "coordinator", async (req, res) => {
+      parseForm(confirmForm, req.body);
       const id = accountId(req.params.id);
       await services.accounts.setActive(req.user!, id, false);
       flashAndBack(req, res, "Account deactivated: it can no longer sign in");
@@ -152,8 +193,24 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
       flashAndBack(req, res, "Account unlocked: it can sign in again");
     }),
 
+    get("/accounts/:id/reset", "coordinator", async (req, res) => {
+      const account = await services.accounts.get(accountId(req.params.id));
+      if (!account.active) return res.redirect("/partners/accounts");
+      confirmPage(res, {
+        title: "Reset a password",
+        heading: `Are you sure you want to reset ${account.name}'s password?`,
+        action: `/partners/accounts/${account.id}/reset`,
+        button: "Reset the password",
+        paragraphs: [
+          `${account.name}'s current password will stop working at once and they will be signed out.`,
+          "You will get a new set-password link for them (it is also emailed when email is set up). They cannot sign in until they use it.",
+        ],
+      });
+    }),
+
     post("/accounts/:id/reset", "coordinator", async (req, res) => {
-      linkPage(res, "Password reset", await services.accounts.reset(req.user!, accountId(req.params.id)));
+      parseForm(confirmForm, req.body);
+      linkPage(req, res, "Password reset", await services.accounts.reset(req.user!, accountId(req.params.id)));
     }),
   ];
 }
