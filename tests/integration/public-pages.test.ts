@@ -60,6 +60,7 @@ describe.each(PUBLIC_PAGES)("the public page $path", ({ path, h1 }) => {
     expect(footerLinks).toContainEqual(["Accessibility statement", "/accessibility"]);
     expect(footerLinks).toContainEqual(["Privacy", "/privacy"]);
     expect(footerLinks).toContainEqual(["Cookies", "/cookies"]);
+    expect(footerLinks).toContainEqual(["Partner sign-in", "/partners/sign-in"]);
   });
 
   it("shows Exit this page, a plain link to the same neutral site, and the guide to leaving quickly", () => {
@@ -146,6 +147,15 @@ describe("the layout", () => {
     expect(text(current)).toBe("Reporting centres");
     const plan = parse((await request(app).get("/plan/2023-24").expect(200)).text);
     expect(text(plan.querySelector('nav a[aria-current="true"]'))).toBe("Our plan");
+  });
+
+  it("links partners to their sign-in from the footer, and not from the partner area's own footer", async () => {
+    const footerLink = (html: string) => parse(html).querySelector('footer a[href="/partners/sign-in"]');
+    const home = await request(app).get("/").expect(200);
+    expect(text(footerLink(home.text))).toBe("Partner sign-in");
+    const signIn = await request(app).get("/partners/sign-in").expect(200);
+    expect(text(parse(signIn.text).querySelector("h1"))).toBe("Sign in to the partner area");
+    expect(footerLink(signIn.text)).toBeNull();
   });
 
   it("shows Exit this page on the 404 page too", async () => {
