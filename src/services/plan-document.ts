@@ -121,7 +121,10 @@ export interface PlanDocument {
   generatedText: string;
   /** What each printed page's footer starts with: "DRAFT – Hate Crime Plan 2023/24". */
   footerText: string;
-  /** File name without extension: "rhins-hate-crime-plan-2023-24", with "-draft" for a draft. */
+  /**
+   * File name without extension: "rhins-hate-crime-plan-2023-24", with "-draft" for a draft and
+   * "-with-commentary" when it shows the commentary (so the two files never share a name).
+   */
   fileBase: string;
 }
 
@@ -272,7 +275,7 @@ export function planDocument(
     generatedAt,
     generatedText: documentDate(generatedAt),
     footerText: heading,
-    fileBase: `rhins-hate-crime-plan-${plan.slug}${draft ? "-draft" : ""}`,
+    fileBase: `rhins-hate-crime-plan-${plan.slug}${draft ? "-draft" : ""}${options.includeCommentary ? "-with-commentary" : ""}`,
   };
 }
 

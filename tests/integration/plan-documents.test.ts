@@ -1,8 +1,9 @@
 // The annual plan as a document (issue 6): the one document model, and the print view, Word
 // and CSV files made from it, for partners (drafts too) and for the public (published plans
 // only), with hostile and non-Latin text kept intact, spreadsheet formulas neutralised, and a
-// 60-commitment plan rendered in every format in under a second. The PDF's text is read back
-// with poppler in tests/browser/plan-print.test.ts (CI installs poppler for the browser tests).
+// 60-commitment plan rendered in every format in under a second. The PDF's layout is measured
+// here with poppler (pdftotext -bbox-layout, pdftoppm; .ci/run installs poppler-utils), and its
+// text and the print view's are read back in tests/browser/plan-print.test.ts.
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import type { RequestListener } from "node:http";
@@ -13,12 +14,23 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { CSV_COLUMNS } from "../../src/services/exports/csv.ts";
+import { renderPdf } from "../../src/services/exports/pdf.ts";
 import type { Services } from "../../src/services/index.ts";
+import type { LatestCommentary, PlanDocument } from "../../src/services/plan-document.ts";
 import { QUARTERS } from "../../src/services/plan-year.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { inlineScriptHashes, testApp } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/database.ts";
 import { download } from "../helpers/download.ts";
+import {
+  type PdfPage,
+  brokenWords,
+  findText,
+  lineHeight,
+  pdfLayout,
+  tintedShare,
+  wholeWords,
+} from "../helpers/pdf-layout.ts";
 import { type Agent, createPartners, signIn } from "../helpers/partners.ts";
 
 // The plan document the portal replaces (shared/seed). Its risks and commitments are written out
@@ -277,7 +289,7 @@ describe("the document model", () => {
       draft: true,
       heading: "DRAFT – Hate Crime Plan 2024/25",
       footerText: "DRAFT – Hate Crime Plan 2024/25",
-      fileBase: "rhins-hate-crime-plan-2024-25-draft",
+      fileBase: "rhins-hate-crime-plan-2024-25-draft-with-commentary",
       includeCommentary: true,
     });
     expect(doc.objectives[0]!.commitments[0]!.latestCommentary).toEqual({
@@ -518,7 +530,9 @@ describe("the Word file", () => {
 
   it("marks a draft, and keeps hostile and non-Latin text and commentary intact", async () => {
     const res = await download(viewer, "/partners/plans/2024-25/plan.docx?commentary=1").expect(200);
-    expect(res.headers["content-disposition"]).toBe('attachment; filename="rhins-hate-crime-plan-2024-25-draft.docx"');
+    expect(res.headers["content-disposition"]).toBe(
+      'attachment; filename="rhins-hate-crime-plan-2024-25-draft-with-commentary.docx"',
+    );
     const zip = unzipSync(new Uint8Array(res.body as Buffer));
     const file = (name: string) => strFromU8(zip[name]!);
     const texts = wordParagraphs(file("word/document.xml")).map((p) => p.text);
@@ -663,5 +677,130 @@ describe("a plan with 60 commitments", () => {
       }
     }
     for (const [url, ms] of Object.entries(timings)) expect(ms, `${url}: ${Math.round(ms)} ms`).toBeLessThan(1000);
+  });
+});
+
+// Documents that print well (issue 13), measured on the PDF as a person reads it: the words'
+// boxes from pdftotext -bbox-layout and the pages rendered by pdftoppm. The plan is the seeded
+// 2023/24 one with commentary on every item, and with its last objective's table grown one row
+// at a time, so headings and rows fall at every place on a page.
+describe("the PDF, printed", () => {
+  const COMMENTARY =
+    "Met the schools forum in Weston-super-Mare and agreed the next steps with North Somerset Council's community safety team; the panel meets again in January.";
+
+  /** The 2023/24 plan with commentary on every item and `rows` commitments under its last objective. */
+  async function printedPlan(rows?: number): Promise<PlanDocument> {
+    const doc = structuredClone((await services.planDocuments.document(2023, { includeCommentary: true }))!);
+    const latest = (agencies: string[]): LatestCommentary => ({
+      quarter: 2,
+      label: "Q2",
+      note: agencies.length > 1 ? `${agencies.length} of ${agencies.length} lead agencies updated` : "",
+      entries: agencies.map((agency) => ({
+        agency: agencies.length > 1 ? agency : null,
+        text: COMMENTARY,
+        updatedBy: "Sam Jones (NSC)",
+        updatedAt: new Date("2023-10-03T09:15:00Z"),
+      })),
+    });
+    for (const r of doc.risks) r.latestCommentary = latest([r.ownerLabel]);
+    const last = doc.objectives.at(-1)!;
+    if (rows !== undefined) {
+      const all = doc.objectives.flatMap((o) => o.commitments);
+      last.commitments = Array.from({ length: rows }, (_, i) => ({ ...all[i % all.length]! }));
+    }
+    let n = 0;
+    for (const o of doc.objectives)
+      for (const c of o.commitments) {
+        n += 1;
+        c.text = `Row ${n}. ${c.text}`;
+        c.latestCommentary = latest(
+          c.allAgencies ? ["North Somerset Council", "Avon and Somerset Police"] : [c.leadLabel],
+        );
+      }
+    return doc;
+  }
+
+  const rowsOn = (page: PdfPage) => page.lines.filter((l) => /^Row \d+\./.test(l.text)).length;
+
+  it("is named differently with and without commentary, as the Word file is", async () => {
+    const disposition = async (url: string) => (await download(viewer, url).expect(200)).headers["content-disposition"];
+    expect(await disposition("/partners/plans/2023-24/plan.pdf?commentary=1")).toBe(
+      'attachment; filename="rhins-hate-crime-plan-2023-24-with-commentary.pdf"',
+    );
+    expect(await disposition("/partners/plans/2023-24/plan.pdf?commentary=0")).toBe(
+      'attachment; filename="rhins-hate-crime-plan-2023-24.pdf"',
+    );
+    expect(await disposition("/partners/plans/2023-24/plan.docx?commentary=1")).toBe(
+      'attachment; filename="rhins-hate-crime-plan-2023-24-with-commentary.docx"',
+    );
+    expect(await disposition("/partners/plans/2024-25/plan.pdf?commentary=1")).toBe(
+      'attachment; filename="rhins-hate-crime-plan-2024-25-draft-with-commentary.pdf"',
+    );
+    // The reviews' CSV has every commentary whichever way it is asked for.
+    expect(await disposition("/partners/plans/2023-24/reviews.csv")).toBe(
+      'attachment; filename="rhins-hate-crime-plan-2023-24.csv"',
+    );
+  });
+
+  it("breaks no word of a lead agency's name, and writes commentary in the table's type size", async () => {
+    const doc = await printedPlan();
+    const pages = pdfLayout(await renderPdf(doc));
+    const names = [
+      ...doc.objectives.flatMap((o) => o.commitments.map((c) => c.leadLabel)),
+      ...doc.risks.map((r) => r.ownerLabel),
+      "North Somerset Council",
+      "Avon and Somerset Police",
+    ];
+    const words = names.flatMap((n) => n.split(/\s+/));
+    const vocabulary = [
+      ...words,
+      ...JSON.stringify(doc)
+        .split(/[\s"]+/)
+        .flatMap((w) => w.split(/[-–/]/)),
+    ];
+    expect(brokenWords(pages, vocabulary)).toEqual([]);
+    const whole = wholeWords(pages);
+    expect(words.filter((w) => !whole.has(w))).toEqual([]);
+
+    // The commitment's text, the commentary, who wrote it and the quarter's note: one size.
+    const row = findText(pages, "Row 2. Develop use of Restorative Justice")!;
+    const sizes = {
+      commitment: lineHeight(row.line),
+      commentary: lineHeight(findText(pages, "Met the schools forum")!.line),
+      by: lineHeight(findText(pages, "Q2 – Sam Jones (NSC), 3 October 2023")!.line),
+      note: lineHeight(findText(pages, "Q2: 2 of 2 lead agencies updated")!.line),
+    };
+    for (const [what, size] of Object.entries(sizes)) expect(size, what).toBeCloseTo(sizes.commitment, 0);
+    expect(Math.max(...Object.values(sizes)) - Math.min(...Object.values(sizes))).toBeLessThan(0.5);
+  });
+
+  it("keeps each objective's heading with its table's first row, and never leaves one row on the last page", async () => {
+    const measured: string[] = [];
+    for (let rows = 1; rows <= 16; rows += 1) {
+      const doc = await printedPlan(rows);
+      const pdf = await renderPdf(doc);
+      const pages = pdfLayout(pdf);
+      let n = 0;
+      for (const o of doc.objectives) {
+        const heading = findText(pages, o.heading);
+        const first = findText(pages, `Row ${n + 1}.`);
+        n += o.commitments.length;
+        expect(heading, `${rows} rows: "${o.heading}" whole on one page`).toBeDefined();
+        expect(first?.page, `${rows} rows: the first row of objective ${o.number}`).toBe(heading?.page);
+      }
+      const last = pages.at(-1)!;
+      measured.push(`${rows}: ${pages.length} pages, ${rowsOn(last)} on the last`);
+      if (rows > 1) expect(rowsOn(last), `${rows} rows: rows on the last page`).toBeGreaterThan(1);
+
+      // Below the last row the page is white down to its footer.
+      const bottom = Math.max(...last.lines.filter((l) => !/— page \d+ of/.test(l.text)).map((l) => l.yMax));
+      const footer = Math.min(...last.lines.filter((l) => /— page \d+ of/.test(l.text)).map((l) => l.yMin));
+      if (footer - bottom > 48)
+        expect(
+          tintedShare(pdf, last.number, { from: bottom + 12, to: footer - 4 }),
+          `${rows} rows: tinted below the last row`,
+        ).toBeLessThan(0.01);
+    }
+    expect(measured).toHaveLength(16);
   });
 });

@@ -1,9 +1,10 @@
 // The plan document as a PDF, made on the server by pdfmake (no browser): A4, the tables on
-// landscape pages with their header rows repeated and rows never split, statuses in words on
-// their tag colour, a footer "Hate Crime Plan 2023/24 — page N of M", the title in the file's
-// metadata (shown as the window title), bookmarks for the headings, and selectable text in
-// Roboto, the font pdfmake ships. A draft says DRAFT in its title, a banner, each page's footer
-// and a watermark.
+// landscape pages with their header rows repeated and rows never split, each heading kept with
+// the first row of its table, never one row alone on the last page, commentary in the tables'
+// type size, statuses in words on their tag colour, a footer "Hate Crime Plan 2023/24 — page N
+// of M", the title in the file's metadata (shown as the window title), bookmarks for the
+// headings, and selectable text in Roboto, the font pdfmake ships. A draft says DRAFT in its
+// title, a banner, each page's footer and a watermark.
 //
 // Roboto covers Latin, Greek and Cyrillic; text in other scripts (Arabic, Chinese...) has no
 // glyphs in it and is not drawn: the Word and CSV files and the print view keep it.
@@ -44,6 +45,7 @@ pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONT_DIR + 
 
 const BRAND = "#1D4F6E";
 const BORDER = "#B1B4B6";
+const SECONDARY = "#505A5F";
 
 function statusCell(status: ShownStatus, text: string): TableCell {
   const colour = STATUS_COLOURS[status];
@@ -54,18 +56,17 @@ function quarterCells(quarters: DocumentQuarter[]): TableCell[] {
   return quarters.map((q) => statusCell(q.status, q.statusText));
 }
 
+/** Commentary in the table's own type size; who wrote it and the quarter's note in grey. */
 function commentaryCell(latest: LatestCommentary | null): TableCell {
-  if (!latest) return { text: "None yet", color: "#505A5F" };
-  const small = { fontSize: 8, color: "#505A5F", margin: [0, 2, 0, 0] as [number, number, number, number] };
+  if (!latest) return { text: "None yet", color: SECONDARY };
+  const gap = { margin: [0, 2, 0, 0] as [number, number, number, number] };
+  const by = { color: SECONDARY, ...gap };
   return {
     stack: [
-      ...(latest.note ? [{ text: `${latest.label}: ${latest.note}`, ...small }] : []),
+      ...(latest.note ? [{ text: `${latest.label}: ${latest.note}`, ...by }] : []),
       ...latest.entries.flatMap((e) => [
-        {
-          text: e.agency ? [{ text: `${e.agency}: `, bold: true }, e.text] : e.text,
-          margin: [0, 2, 0, 0] as [number, number, number, number],
-        },
-        { text: `${latest.label} – ${[e.updatedBy, documentDate(e.updatedAt)].filter(Boolean).join(", ")}`, ...small },
+        { text: e.agency ? [{ text: `${e.agency}: `, bold: true }, e.text] : e.text, ...gap },
+        { text: `${latest.label} – ${[e.updatedBy, documentDate(e.updatedAt)].filter(Boolean).join(", ")}`, ...by },
       ]),
     ],
   };
@@ -86,11 +87,32 @@ const tableLayout = {
   paddingBottom: () => 3,
 };
 
-function heading(text: string, level: 1 | 2 | 3, extra: Partial<Content & object> = {}): Content {
-  return { text, style: `h${level}`, headlineLevel: level, outline: true, ...extra } as Content;
+// Keeping a heading with what it heads: a heading's id names the first thing that must be on
+// its page ("keep>row:objective-1>h3" keeps it with the first row of objective 1's table), and
+// pageBreakBefore moves the heading to the next page when that is not on its page.
+function heading(text: string, level: 1 | 2 | 3, extra: Partial<Content & object> = {}, keepWith?: string): Content {
+  return {
+    text,
+    style: `h${level}`,
+    headlineLevel: level,
+    outline: true,
+    ...(keepWith ? { id: `keep>${keepWith}>h${level}` } : {}),
+    ...extra,
+  } as Content;
 }
 
-export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
+/** The id of a commitment row's first cell: "row:objective-1" for the first row, then ":1", ":2"... */
+const rowId = (objective: number, index = 0) => `row:objective-${objective}${index ? `:${index}` : ""}`;
+
+/** How the PDF is laid out beyond the document itself. */
+export interface PdfLayoutOptions {
+  /** Start a new page two rows before the end of the last table, so no row is alone on the last page. */
+  keepLastRowsTogether?: boolean;
+  /** Filled in while pdfmake lays the PDF out: the page each commitment row starts on, by rowId. */
+  rowPages?: Map<string, number>;
+}
+
+export function pdfDefinition(doc: PlanDocument, layout: PdfLayoutOptions = {}): TDocumentDefinitions {
   const commentary = doc.includeCommentary;
   const quarterHeadings = doc.quarters.map((q) => q.heading);
 
@@ -122,27 +144,46 @@ export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
     margin: [0, 4, 0, 12],
   };
 
-  const objectives: Content[] = doc.objectives.flatMap((o): Content[] => [
-    heading(o.heading, 3),
-    {
+  // A new header row for each table: pdfmake writes its layout into the cells it lays out.
+  const commitmentsHeader = () =>
+    headerRow(["Commitment", "Lead agency", ...quarterHeadings, ...(commentary ? ["Latest commentary"] : [])]);
+  const commitmentsTable = (rows: TableCell[][], extra: Partial<Content & object> = {}): Content =>
+    ({
       table: {
         headerRows: 1,
+        keepWithHeaderRows: 1,
         dontBreakRows: true,
         widths: commentary ? ["*", 90, 52, 52, 52, 52, "*"] : ["*", 110, 60, 60, 60, 60],
-        body: [
-          headerRow(["Commitment", "Lead agency", ...quarterHeadings, ...(commentary ? ["Latest commentary"] : [])]),
-          ...o.commitments.map((c): TableCell[] => [
-            { text: c.text },
-            { text: c.leadLabel },
-            ...quarterCells(c.quarters),
-            ...(commentary ? [commentaryCell(c.latestCommentary)] : []),
-          ]),
-        ],
+        body: [commitmentsHeader(), ...rows],
       },
       layout: tableLayout,
       margin: [0, 4, 0, 12],
-    },
-  ]);
+      ...extra,
+    }) as Content;
+  const lastObjective = doc.objectives.at(-1);
+  const keepLastRows = Boolean(layout.keepLastRowsTogether);
+  const objectives: Content[] = doc.objectives.flatMap((o): Content[] => {
+    const rows = o.commitments.map((c, i): TableCell[] => [
+      { text: c.text, id: rowId(o.number, i) },
+      { text: c.leadLabel },
+      ...quarterCells(c.quarters),
+      ...(commentary ? [commentaryCell(c.latestCommentary)] : []),
+    ]);
+    // The last table's last two rows start a page together: the table is split before them and
+    // its header row repeated, as on any page the table runs on to.
+    const splitAt = o === lastObjective && keepLastRows ? rows.length - 2 : -1;
+    return [
+      heading(o.heading, 3, splitAt === 0 ? { pageBreak: "before" } : {}, rows.length ? rowId(o.number) : undefined),
+      ...(!rows.length
+        ? [{ text: "There are no commitments under this objective yet.", style: "body" } as Content]
+        : splitAt > 0
+          ? [
+              commitmentsTable(rows.slice(0, splitAt), { margin: [0, 4, 0, 0] }),
+              commitmentsTable(rows.slice(splitAt), { pageBreak: "before" }),
+            ]
+          : [commitmentsTable(rows)]),
+    ];
+  });
 
   const content: Content[] = [
     heading(doc.heading, 1),
@@ -193,7 +234,12 @@ export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
       : [{ text: "None recorded.", style: "body" } as Content]),
     heading(doc.risksHeading, 2, { pageBreak: "before", pageOrientation: "landscape" }),
     doc.risks.length ? risksTable : { text: "There are no risks in this plan.", style: "body" },
-    heading(doc.commitmentsHeading, 2),
+    heading(
+      doc.commitmentsHeading,
+      2,
+      {},
+      doc.objectives[0]?.commitments.length ? rowId(doc.objectives[0].number) : undefined,
+    ),
     ...(objectives.length ? objectives : [{ text: "There are no commitments in this plan yet.", style: "body" }]),
   ];
 
@@ -223,9 +269,18 @@ export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
       color: "#505A5F",
       margin: [40, 16, 40, 0],
     }),
-    // A heading is never left alone at the bottom of a page.
-    pageBreakBefore: (node, following) =>
-      Boolean(node.headlineLevel) && node.pageBreak !== "before" && following.getFollowingNodesOnPage().length === 0,
+    // A heading is never left alone at the bottom of a page, never split over two, and is kept
+    // with the first row of the table it heads. (Also noted: where the last table's rows fall,
+    // for renderPdf's second pass.)
+    pageBreakBefore: (node, following) => {
+      if (node.id?.startsWith("row:")) layout.rowPages?.set(node.id, node.startPosition.pageNumber);
+      if (!node.headlineLevel || node.pageBreak === "before") return false;
+      if (node.pageNumbers.length > 1) return true;
+      const onPage = following.getFollowingNodesOnPage();
+      if (!onPage.length) return true;
+      const keepWith = node.id?.startsWith("keep>") ? node.id.split(">")[1] : undefined;
+      return keepWith !== undefined && !onPage.some((n) => n.id === keepWith);
+    },
     content,
     defaultStyle: { font: "Roboto", fontSize: 9, lineHeight: 1.2 },
     styles: {
@@ -241,7 +296,18 @@ export function pdfDefinition(doc: PlanDocument): TDocumentDefinitions {
   };
 }
 
-/** The PDF file's bytes. */
+/**
+ * The PDF file's bytes. When the last table's last row would be alone on the last page, the PDF
+ * is laid out again with the last two rows starting that page together.
+ */
 export async function renderPdf(doc: PlanDocument): Promise<Buffer> {
-  return pdfmake.createPdf(pdfDefinition(doc)).getBuffer();
+  const rowPages = new Map<string, number>();
+  const first = await pdfmake.createPdf(pdfDefinition(doc, { rowPages })).getBuffer();
+  const last = doc.objectives.at(-1);
+  const rows = last?.commitments.length ?? 0;
+  if (!last || rows < 2) return first;
+  const lastPage = rowPages.get(rowId(last.number, rows - 1));
+  const lastButOnePage = rowPages.get(rowId(last.number, rows - 2));
+  if (lastPage === undefined || lastPage === lastButOnePage) return first;
+  return pdfmake.createPdf(pdfDefinition(doc, { keepLastRowsTogether: true })).getBuffer();
 }
