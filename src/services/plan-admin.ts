@@ -7,6 +7,7 @@ import type { Actor, AuditService, Db } from "./audit.ts";
 import { FieldError, ServiceError, notFound } from "./errors.ts";
 import { QUARTERS, type Quarter, defaultDeadline, quarterDates, yearLabel } from "./plan-year.ts";
 import { planService } from "./plans.ts";
+import { tasksOf } from "./progress.ts";
 import { lowestStatus } from "./review-rules.ts";
 
 type PlanService = ReturnType<typeof planService>;
@@ -122,6 +123,11 @@ export interface RiskInput {
 
 const DELETE_REFUSED = (what: string) =>
   `This ${what} has quarterly reviews, so it cannot be deleted. Retire it instead: it leaves the plan but its reviews are kept.`;
+
+const PLAN_DELETE_REFUSED = {
+  status: "Only a draft plan can be deleted. Make it a draft again first if it should go.",
+  reviews: "This plan has quarterly reviews, so it cannot be deleted: deleting it would lose them. Archive it instead.",
+};
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 const isForeignKeyViolation = (err: unknown) =>
@@ -260,6 +266,16 @@ export function planAdminService(
     }
   }
 
+  async function planDeleteRefusal(db: Db, plan: { id: number; status: PlanStatus }): Promise<string | undefined> {
+    if (plan.status !== "DRAFT") return PLAN_DELETE_REFUSED.status;
+    const item = { OR: [{ commitment: { objective: { planId: plan.id } } }, { risk: { planId: plan.id } }] };
+    const [reviews, summaries] = await Promise.all([
+      db.review.count({ where: item }),
+      db.reviewSummary.count({ where: item }),
+    ]);
+    return reviews + summaries > 0 ? PLAN_DELETE_REFUSED.reviews : undefined;
+  }
+
   return {
     DELETE_REFUSED,
 
@@ -325,7 +341,58 @@ export function planAdminService(
         risks: view.risks.map((r) => ({ ...r, deletable: !reviewedRisks.has(r.id) })),
         quarters: view.quarters.map((q) => ({ ...q, defaultDeadline: defaultDeadline(startYear, q.quarter) })),
         nextYear: { startYear: startYear + 1, exists: nextPlan !== null, allowed: startYear + 1 <= YEAR_RANGE.last },
+        // Only a draft nobody has reviewed yet, such as one just rolled over by mistake.
+        deletable: view.status === "DRAFT" && reviewed.length === 0,
       };
+    },
+
+    /**
+     * Whether a plan may be deleted: a draft with no reviews (nor summaries) of any of its items.
+     * Otherwise the reason, to show instead of the button.
+     */
+    async planDeletion(startYear: number) {
+      const plan = await findPlan(startYear);
+      return { plan, refused: await planDeleteRefusal(prisma, plan) };
+    },
+
+    /** Deletes a draft plan with no reviews and everything in it (a roll-over made by mistake), audited. */
+    async deletePlan(actor: Actor, startYear: number) {
+      try {
+        return await prisma.$transaction(async (tx) => {
+          const plan = await findPlan(startYear, tx);
+          const refused = await planDeleteRefusal(tx, plan);
+          if (refused) throw new ServiceError(409, refused);
+          const contents = await tx.plan.findUniqueOrThrow({
+            where: { id: plan.id },
+            select: {
+              _count: { select: { purposes: true, achievements: true, objectives: true, risks: true } },
+              objectives: { select: { _count: { select: { commitments: true } } } },
+            },
+          });
+          await tx.plan.delete({ where: { id: plan.id } });
+          await audit.record(
+            {
+              actor,
+              action: "plan.deleted",
+              entityType: "Plan",
+              entityId: plan.id,
+              before: {
+                startYear: plan.startYear,
+                title: plan.title,
+                status: plan.status,
+                ...contents._count,
+                commitments: contents.objectives.reduce((n, o) => n + o._count.commitments, 0),
+              },
+            },
+            tx,
+          );
+          return plan;
+        });
+      } catch (err) {
+        // A review saved meanwhile: the database refuses to delete what it reviews.
+        if (isForeignKeyViolation(err)) throw new ServiceError(409, PLAN_DELETE_REFUSED.reviews);
+        throw err;
+      }
     },
 
     getPlan: (startYear: number) => findPlan(startYear),
@@ -953,6 +1020,28 @@ export function planAdminService(
         );
         return after;
       });
+    },
+
+    /**
+     * What is still to update in a quarter (as the dashboard counts it: an item is done when every
+     * lead agency has updated or a coordinator set a summary), with who has not updated each.
+     */
+    async outstandingUpdates(startYear: number, quarter: Quarter) {
+      const plan = await plans.planView(startYear);
+      if (!plan) throw notFound("plan");
+      const names = new Map([
+        ...plan.objectives.flatMap((o) => o.commitments.map((c) => [`commitment ${c.id}`, `Commitment ${c.number}`])),
+        ...plan.risks.map((r, i) => [`risk ${r.id}`, `Risk ${i + 1}`]),
+      ] as [string, string][]);
+      return tasksOf(plan, quarter, now())
+        .filter((t) => t.state !== "UPDATED")
+        .map((t) => ({
+          kind: t.kind,
+          id: t.id,
+          name: names.get(`${t.kind} ${t.id}`) ?? "",
+          text: t.text,
+          missing: t.missing.map((a) => a.name),
+        }));
     },
 
     /** Close a quarter (read-only for officers) or reopen it. Returns false when nothing changed. */

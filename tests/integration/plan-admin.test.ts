@@ -521,7 +521,9 @@ describe("quarters", () => {
   it("closes and reopens a quarter, audited", async () => {
     const plan = await newPlan();
     const key = { planId_quarter: { planId: plan.id, quarter: 2 } };
-    expect((await press(`${NEW}/quarters/2/close`)).status).toBe(302);
+    // Updates are missing, so it asks first (tests/integration/plan-confirmations.test.ts).
+    expect((await press(`${NEW}/quarters/2/close`)).status).toBe(303);
+    expect((await submit(coordinator, `${NEW}/quarters/2/close`, { confirmed: "yes" })).status).toBe(302);
     expect((await db.prisma.planQuarter.findUniqueOrThrow({ where: key })).closedAt).toBeInstanceOf(Date);
     expect((await lastAudit("quarter.closed")).entityId).toBe(`${plan.id}/Q2`);
     const view = (await built.services.plans.planView(NEW_YEAR))!;

@@ -97,6 +97,9 @@ const deadlineForm = z.object({
 /** Buttons that only act (move, retire, publish...) send nothing but the CSRF token. */
 const actionForm = z.object({});
 
+/** Closing a quarter: "yes" once the coordinator has seen what is still to update. */
+const closeForm = z.object({ confirmed: z.enum(["", "yes"]) });
+
 /**
  * Reads a GOV.UK date input (day, month, year) as the end of that day (23:59:59 UTC), the way
  * the default deadline is stored; or the message to show.
@@ -154,6 +157,32 @@ const quarterParam = (req: Request): Quarter => {
 const manageHref = (startYear: number) => `/partners/plans/${yearSlug(startYear)}/manage`;
 const pathOf = (req: Request) => req.originalUrl.split("?")[0]!;
 
+/** The "Are you sure?" page (views/pages/partners/confirm.ejs) for an action on one plan. */
+function confirmPage(
+  res: Response,
+  model: {
+    caption: string;
+    backHref: string;
+    title: string;
+    heading?: string;
+    paragraphs: string[];
+    action: string;
+    button: string;
+    items?: string[];
+    itemsHeading?: string;
+    warning?: string;
+    fields?: Record<string, string>;
+  },
+) {
+  res.render("pages/partners/confirm", {
+    area: "partners",
+    user: res.locals.user,
+    backText: "Back to managing the plan",
+    cancelHref: model.backHref,
+    ...model,
+  });
+}
+
 function render(res: Response, template: string, model: Record<string, unknown>, status = 200) {
   res.status(status).render(`pages/partners/plan-admin/${template}`, {
     area: "partners",
@@ -180,6 +209,31 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
   async function planPage(startYear: number) {
     const plan = await admin.getPlan(startYear);
     return { plan, caption: plan.title, backHref: manageHref(startYear) };
+  }
+
+  /** "Are you sure?" before deleting a plan, or why it cannot be deleted. */
+  async function deletePlanPage(req: Request, res: Response, status = 200, refusedNow?: string) {
+    const startYear = yearParam(req);
+    const { plan, refused } = await admin.planDeletion(startYear);
+    const reason = refusedNow ?? refused;
+    render(
+      res,
+      "delete",
+      {
+        plan,
+        caption: plan.title,
+        backHref: manageHref(startYear),
+        title: reason
+          ? "You cannot delete this plan"
+          : `Are you sure you want to delete the ${yearLabel(startYear)} plan?`,
+        what: "plan",
+        name: `${plan.title}: its purposes, achievements, objectives, commitments, risks and quarters`,
+        blocked: reason !== undefined,
+        reason,
+        action: pathOf(req),
+      },
+      status,
+    );
   }
 
   /**
@@ -432,6 +486,23 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       await admin.setStatus(req.user!, startYear, "PUBLISHED");
       return "Plan published: the public can see it";
     }),
+    get(`${P}/unpublish`, "coordinator", async (req, res) => {
+      const startYear = yearParam(req);
+      const around = await planPage(startYear);
+      if (around.plan.status !== "PUBLISHED") return res.redirect(around.backHref);
+      confirmPage(res, {
+        ...around,
+        caption: around.plan.title,
+        title: "Unpublish the plan",
+        heading: `Are you sure you want to unpublish the ${yearLabel(startYear)} plan?`,
+        paragraphs: [
+          `The public will no longer see it at /plan/${yearSlug(startYear)}: it becomes a draft again.`,
+          "Officers will not be able to record their quarterly updates on it until it is published again. Its reviews are kept.",
+        ],
+        action: pathOf(req),
+        button: "Unpublish the plan",
+      });
+    }),
     action(`${P}/unpublish`, async (req, startYear) => {
       await admin.setStatus(req.user!, startYear, "DRAFT");
       return "Plan unpublished: it is a draft again and the public cannot see it";
@@ -439,6 +510,40 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
     action(`${P}/archive`, async (req, startYear) => {
       await admin.setStatus(req.user!, startYear, "ARCHIVED");
       return "Plan archived: the public cannot see it";
+    }),
+
+    // A draft nobody has reviewed yet (a roll-over made by mistake) can be deleted.
+    get(`${P}/delete`, "coordinator", async (req, res) => deletePlanPage(req, res)),
+    post(`${P}/delete`, "coordinator", async (req, res) => {
+      parseForm(actionForm, req.body);
+      const startYear = yearParam(req);
+      try {
+        await admin.deletePlan(req.user!, startYear);
+      } catch (err) {
+        if (err instanceof ServiceError && err.status === 409) return deletePlanPage(req, res, 409, err.message);
+        throw err;
+      }
+      req.session.flash = { heading: `The ${yearLabel(startYear)} plan has been deleted` };
+      res.redirect("/partners/plans");
+    }),
+
+    get(`${P}/rollover`, "coordinator", async (req, res) => {
+      const startYear = yearParam(req);
+      const plan = await admin.manageView(startYear);
+      const next = yearLabel(startYear + 1);
+      if (plan.nextYear.exists || !plan.nextYear.allowed) return res.redirect(manageHref(startYear));
+      confirmPage(res, {
+        caption: plan.title,
+        backHref: manageHref(startYear),
+        title: `Roll over to ${next}`,
+        heading: `Are you sure you want to draft the ${next} plan from this one?`,
+        paragraphs: [
+          `A draft plan for ${next} will be made. It copies the vision, strapline, introduction, purposes, objectives and risks (without their reviews), and the commitments that were not Complete at their latest review. Commitments that were Complete or Green at quarter 4 become draft achievements for you to check. Retired items are left behind.`,
+          `The public will not see it until you publish it. If you roll over by mistake, you can delete the ${next} plan until anyone records a review on it.`,
+        ],
+        action: pathOf(req),
+        button: `Draft the ${next} plan`,
+      });
     }),
 
     post(`${P}/rollover`, "coordinator", async (req, res) => {
@@ -768,10 +873,44 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
         return `Quarter ${quarter} deadline set to ${formatDay(parsed.date)}`;
       },
     }),
-    action(`${P}/quarters/:quarter/close`, async (req, startYear) => {
+    // Closing a quarter with updates still to record asks first, listing them.
+    get(`${P}/quarters/:quarter/close`, "coordinator", async (req, res) => {
+      const startYear = yearParam(req);
       const quarter = quarterParam(req);
+      const [around, q, outstanding] = await Promise.all([
+        planPage(startYear),
+        admin.getQuarter(startYear, quarter),
+        admin.outstandingUpdates(startYear, quarter),
+      ]);
+      if (q.closed) return res.redirect(around.backHref);
+      const n = outstanding.length;
+      confirmPage(res, {
+        ...around,
+        caption: around.plan.title,
+        title: `Close quarter ${quarter}`,
+        heading: `Are you sure you want to close quarter ${quarter}?`,
+        paragraphs: [
+          n === 0
+            ? "Every commitment and risk has been updated by its lead agencies."
+            : `${n} ${n === 1 ? "commitment or risk has" : "commitments and risks have"} not been updated by every lead agency.`,
+          "Once it is closed, officers can no longer record or change its updates. You can reopen it later.",
+        ],
+        itemsHeading: "Still to update",
+        items: outstanding.map((t) => `${t.name}: ${t.text} (waiting for ${t.missing.join(", ")})`),
+        action: pathOf(req),
+        button: `Close quarter ${quarter}`,
+        fields: { confirmed: "yes" },
+      });
+    }),
+    post(`${P}/quarters/:quarter/close`, "coordinator", async (req, res) => {
+      const form = parseForm(closeForm, req.body);
+      const startYear = yearParam(req);
+      const quarter = quarterParam(req);
+      const confirmed = form.ok && form.data.confirmed === "yes";
+      if (!confirmed && (await admin.outstandingUpdates(startYear, quarter)).length > 0)
+        return res.redirect(303, pathOf(req));
       await admin.setQuarterClosed(req.user!, startYear, quarter, true);
-      return `Quarter ${quarter} closed: officers can no longer change its reviews`;
+      done(req, res, startYear, `Quarter ${quarter} closed: officers can no longer change its reviews`);
     }),
     action(`${P}/quarters/:quarter/reopen`, async (req, startYear) => {
       const quarter = quarterParam(req);
