@@ -15,6 +15,18 @@ export function phone(display: string): Phone {
   return { display: display.trim().replace(/\s+/g, "\u00a0"), tel: display.replace(/[^\d+]/g, "") };
 }
 
+/**
+ * A link to a map of a place, from its address: an OpenStreetMap search (no account, no cookie on
+ * this site, and nothing loaded from another origin until the person follows it).
+ */
+export function mapLink(...addressParts: (string | null | undefined)[]): string {
+  const query = addressParts
+    .map((part) => part?.replace(/\s+/g, " ").trim())
+    .filter(Boolean)
+    .join(", ");
+  return `https://www.openstreetmap.org/search?query=${encodeURIComponent(query)}`;
+}
+
 export const contacts = {
   /** Where "Exit this page" (the button, Shift three times, and the plain link) sends people. */
   exitPage: { url: "https://www.bbc.co.uk/weather", name: "BBC Weather" },
@@ -26,6 +38,14 @@ export const contacts = {
     textRelay: phone("18001 101"),
     reportOnline: "https://www.avonandsomerset.police.uk/report/",
     website: "https://www.avonandsomerset.police.uk",
+  },
+  /** Incidents on trains and at railway stations (buses are for the local police). */
+  britishTransportPolice: {
+    name: "British Transport Police",
+    /** Their text number: discreet, for use on a train. */
+    text: phone("61016"),
+    phone: phone("0800 40 50 40"),
+    url: "https://www.btp.police.uk",
   },
   trueVision: { name: "True Vision", url: "https://www.report-it.org.uk" },
   sari: {

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import { contacts, phone } from "../content/contacts.ts";
+import { contacts, mapLink, phone } from "../content/contacts.ts";
 import { publicNavigation } from "../content/navigation.ts";
 import { accessibilityStatement, privacyNotice } from "../content/statements.ts";
 import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
@@ -189,6 +189,7 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
           ...c,
           website: webLink(c.website),
           phone: c.phone ? phone(c.phone) : undefined,
+          map: { href: mapLink(c.address, c.town, c.postcode), text: `Map of ${c.name} on OpenStreetMap` },
         })),
       },
       errors.length ? 400 : 200,

@@ -62,6 +62,30 @@ describe("the reporting-centre finder", () => {
     expect(clevedon?.querySelector('a[href="tel:01275873498"]')).not.toBeNull();
   });
 
+  it("links each centre to a map of its address, saying where the link goes", async () => {
+    const { doc } = await page("/reporting-centres");
+    const cards = [...doc.querySelectorAll(".govuk-summary-card")];
+    expect(cards).toHaveLength(ALL_CENTRES.length);
+    for (const card of cards) {
+      const name = text(card.querySelector(".govuk-summary-card__title"));
+      const maps = [...card.querySelectorAll("a")].filter((a) => text(a).startsWith("Map of"));
+      expect(maps.map(text), name).toEqual([`Map of ${name} on OpenStreetMap`]);
+      const map = maps[0]!;
+      // An ordinary link: same tab, no script.
+      expect(map.getAttribute("target")).toBeNull();
+      const url = new URL(map.getAttribute("href") ?? "");
+      expect(url.origin + url.pathname).toBe("https://www.openstreetmap.org/search");
+      // The search is the centre's own address, as the card shows it.
+      const address = card.querySelector(".govuk-summary-list__value")!;
+      const shown = address.innerHTML.split("<br>").slice(0, -1).join(", ");
+      expect(url.searchParams.get("query")).toBe(new JSDOM(shown).window.document.body.textContent);
+    }
+    const clevedon = cards[0]!.querySelector('a[href^="https://www.openstreetmap.org/"]');
+    expect(new URL(clevedon!.getAttribute("href")!).searchParams.get("query")).toBe(
+      "37 Old Church Road, Clevedon, BS21 6NN",
+    );
+  });
+
   it("offers the towns and the services found in the data, in alphabetical order", async () => {
     const { doc } = await page("/reporting-centres");
     const towns = [...doc.querySelectorAll<HTMLInputElement>('input[name="town"]')].map((i) => i.value);

@@ -205,6 +205,7 @@ describe("the content", () => {
       contacts.police.textRelay,
       contacts.sari.phone,
       contacts.stopHateUk.phone,
+      contacts.britishTransportPolice.phone,
     ]) {
       expect(report).toContain(`href="tel:${phone.tel}"`);
       expect(report).toContain(phone.display);
@@ -214,9 +215,35 @@ describe("the content", () => {
       contacts.trueVision.url,
       contacts.sari.url,
       contacts.stopHateUk.url,
+      contacts.britishTransportPolice.url,
     ]) {
       expect(report).toContain(`href="${url}"`);
     }
+  });
+
+  it("says how to report on a train (British Transport Police, by text) and on a bus (the local police)", async () => {
+    const doc = parse((await request(app).get("/report").expect(200)).text);
+    expect(text(doc.querySelector('main a[href="#transport"]'))).toBe("On a bus or train");
+    const heading = doc.querySelector("h2#transport");
+    expect(text(heading)).toBe("On a bus or train");
+    // The section: everything from its heading to the next one.
+    const section: Element[] = [];
+    for (let el = heading?.nextElementSibling; el && el.tagName !== "H2"; el = el.nextElementSibling) section.push(el);
+    const words = section.map(text).join(" ");
+    const btp = contacts.britishTransportPolice;
+    expect(words).toContain(`If it happens on a train or at a railway station, tell ${btp.name}`);
+    expect(words).toContain(`by text: send a message to ${btp.text.display}`);
+    expect(words).toContain(`If it happens on a bus or at a bus stop, tell ${contacts.police.name}: call 101`);
+    expect(words).toContain("in an emergency, call 999");
+    const links = section.flatMap((el) => [...el.querySelectorAll("a")].map((a) => a.getAttribute("href")));
+    expect(links).toEqual([
+      `sms:${btp.text.tel}`,
+      `tel:${btp.phone.tel}`,
+      btp.url,
+      `tel:${contacts.police.nonEmergency.tel}`,
+      "#police",
+      `tel:${contacts.emergency.phone.tel}`,
+    ]);
   });
 
   it("names the five monitored characteristics and says it is not your fault", async () => {
