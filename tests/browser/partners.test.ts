@@ -119,3 +119,31 @@ describe("an officer's quarterly update in the browser", () => {
     await page.close();
   });
 });
+
+describe("the partner plan on a phone", () => {
+  it.each([320, 375])(
+    "fits %i px: the wide tables scroll inside their own labelled regions, never the page",
+    async (width) => {
+      const page = await browser.newPage({ width, height: 800 });
+      await signIn(page, "officer.nsc@rhins.example");
+      await page.goto(`${app.baseUrl}/partners/plans/2023-24`);
+      const sizes = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        viewport: window.innerWidth,
+        regions: [...document.querySelectorAll<HTMLElement>('section.rhins-table-scroll')].map((r) => ({
+          label: document.getElementById(r.getAttribute("aria-labelledby") ?? "")?.textContent?.trim() ?? "",
+          scrolls: r.scrollWidth > r.clientWidth,
+          focusable: r.tabIndex === 0,
+        })),
+      }));
+      expect(sizes.page).toBeLessThanOrEqual(sizes.viewport);
+      expect(sizes.regions.length).toBeGreaterThan(1);
+      for (const region of sizes.regions) {
+        expect(region.label).not.toBe("");
+        expect(region.focusable).toBe(true);
+      }
+      expect(sizes.regions.some((r) => r.scrolls)).toBe(true);
+      await page.close();
+    },
+  );
+});
