@@ -2,6 +2,7 @@
 // Writes take the caller's transaction so the event commits with the change or not at all.
 // There is deliberately no update or delete here (and the database refuses them too).
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
+import { describe, namesFor } from "./audit-descriptions.ts";
 
 export type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -27,11 +28,60 @@ export const AUDIT_PAGE_SIZE = 50;
 const json = (value: unknown) =>
   value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue);
 
+/** The events of signing in, hidden from the trail unless asked for (they are most of it). */
+export const SIGN_IN_ACTIONS = [
+  "sign-in.succeeded",
+  "sign-in.failed",
+  "two-factor.passed",
+  "two-factor.recovery-code-used",
+];
+
+/** Record types as people say them; a type not listed is shown as stored. */
+export const RECORD_TYPE_LABELS: Record<string, string> = {
+  Achievement: "Achievements",
+  Agency: "Agencies",
+  Commitment: "Commitments",
+  CommitmentReview: "Updates of commitments",
+  EmailMessage: "Emails",
+  Objective: "Objectives",
+  Plan: "Plans",
+  PlanQuarter: "Quarters",
+  Purpose: "Purposes",
+  ReportingCentre: "Reporting centres",
+  Risk: "Risks",
+  RiskReview: "Updates of risks",
+  SupportService: "Support services",
+  User: "Accounts",
+};
+
 export interface AuditFilter {
   action?: string;
   actorEmail?: string;
   entityType?: string;
+  /** Events at or after this instant. */
+  from?: Date;
+  /** Events before this instant. */
+  before?: Date;
+  includeSignIns?: boolean;
   page: number;
+}
+
+/** The most events one CSV export holds. */
+export const AUDIT_EXPORT_LIMIT = 50_000;
+
+function whereOf(filter: Omit<AuditFilter, "page">): Prisma.AuditEventWhereInput {
+  const signIns = filter.includeSignIns || SIGN_IN_ACTIONS.some((a) => filter.action && a.startsWith(filter.action));
+  return {
+    AND: [
+      filter.action ? { action: { startsWith: filter.action } } : {},
+      filter.actorEmail ? { actorEmail: { contains: filter.actorEmail, mode: "insensitive" } } : {},
+      filter.entityType ? { entityType: filter.entityType } : {},
+      filter.from || filter.before
+        ? { createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.before && { lt: filter.before }) } }
+        : {},
+      signIns ? {} : { action: { notIn: SIGN_IN_ACTIONS } },
+    ],
+  };
 }
 
 export function auditService(prisma: PrismaClient) {
@@ -56,14 +106,10 @@ export function auditService(prisma: PrismaClient) {
       recorded += 1;
     },
 
-    /** A page of events, newest first, with the filters coordinators use. */
+    /** A page of events, newest first, with the filters coordinators use, each in plain English. */
     async list(filter: AuditFilter) {
-      const where: Prisma.AuditEventWhereInput = {
-        ...(filter.action && { action: { startsWith: filter.action } }),
-        ...(filter.actorEmail && { actorEmail: { contains: filter.actorEmail, mode: "insensitive" } }),
-        ...(filter.entityType && { entityType: filter.entityType }),
-      };
-      const [total, events, actions] = await Promise.all([
+      const where = whereOf(filter);
+      const [total, events, actions, types] = await Promise.all([
         prisma.auditEvent.count({ where }),
         prisma.auditEvent.findMany({
           where,
@@ -72,14 +118,40 @@ export function auditService(prisma: PrismaClient) {
           take: AUDIT_PAGE_SIZE,
         }),
         prisma.auditEvent.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
+        prisma.auditEvent.findMany({
+          distinct: ["entityType"],
+          select: { entityType: true },
+          orderBy: { entityType: "asc" },
+        }),
       ]);
+      const names = await namesFor(prisma, events);
       return {
-        events,
+        events: events.map((e) => ({ ...e, description: describe(e, names) })),
         total,
         page: filter.page,
         pages: Math.max(1, Math.ceil(total / AUDIT_PAGE_SIZE)),
         actions: actions.map((a) => a.action),
+        recordTypes: types
+          .map((t) => ({ value: t.entityType, text: RECORD_TYPE_LABELS[t.entityType] ?? t.entityType }))
+          .sort((a, b) => a.text.localeCompare(b.text)),
       };
+    },
+
+    /** Every event the filter finds (up to AUDIT_EXPORT_LIMIT), newest first, described, for the CSV. */
+    async exportRows(filter: Omit<AuditFilter, "page">) {
+      const events = await prisma.auditEvent.findMany({
+        where: whereOf(filter),
+        orderBy: { id: "desc" },
+        take: AUDIT_EXPORT_LIMIT,
+      });
+      // Names looked up a page's worth at a time, as on the page.
+      const described = [];
+      for (let i = 0; i < events.length; i += AUDIT_PAGE_SIZE * 20) {
+        const chunk = events.slice(i, i + AUDIT_PAGE_SIZE * 20);
+        const names = await namesFor(prisma, chunk);
+        described.push(...chunk.map((e) => ({ ...e, description: describe(e, names) })));
+      }
+      return described;
     },
   };
 }

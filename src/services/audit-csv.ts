@@ -1,0 +1,50 @@
+// The audit trail's filtered events as CSV, safe to open in a spreadsheet the same way as the
+// plan's reviews (services/exports/csv.ts): UTF-8 with a byte order mark, every cell a
+// spreadsheet would take for a formula (=, +, -, @, tab, carriage return) neutralised.
+import { stringify } from "csv-stringify/sync";
+import type { AuditService } from "./audit.ts";
+
+export const AUDIT_CSV_COLUMNS = [
+  "When (UK time)",
+  "Who",
+  "What happened",
+  "Action",
+  "Record type",
+  "Record",
+  "Before",
+  "After",
+] as const;
+
+const UK_TIME = new Intl.DateTimeFormat("sv-SE", {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZone: "Europe/London",
+});
+
+const json = (value: unknown) => (value === null || value === undefined ? "" : JSON.stringify(value));
+
+export function renderAuditCsv(events: Awaited<ReturnType<AuditService["exportRows"]>>): Buffer {
+  const rows = events.map((e) => [
+    UK_TIME.format(e.createdAt),
+    e.actorEmail || "Unknown",
+    e.description,
+    e.action,
+    e.entityType,
+    e.entityId,
+    json(e.before),
+    json(e.after),
+  ]);
+  const csv = stringify(rows, {
+    bom: true,
+    header: true,
+    columns: [...AUDIT_CSV_COLUMNS],
+    escape_formulas: true,
+    record_delimiter: "windows",
+    quoted_string: true,
+  });
+  return Buffer.from(csv, "utf8");
+}

@@ -1,0 +1,414 @@
+// The audit trail in plain English: a describer per action turns an event's before and after
+// into a sentence ("Commitment 2.2 of the 2023/24 plan, quarter 1, Avon and Somerset Police's
+// update: status Amber → Red, commentary changed"). The names of the commitments, risks, plans,
+// objectives, agencies and accounts the events refer to are looked up for a whole page at once
+// (one query for each kind of record), so a page costs the same whatever is on it.
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { STATUS_TAGS } from "../content/status.ts";
+import { yearLabel } from "./plan-year.ts";
+
+export interface DescribedEvent {
+  id: number;
+  action: string;
+  entityType: string;
+  entityId: string;
+  actorEmail: string;
+  before: unknown;
+  after: unknown;
+  ip: string;
+  createdAt: Date;
+}
+
+/** The names a page of events refers to, by id. */
+export interface Names {
+  commitments: Map<number, string>;
+  risks: Map<number, string>;
+  objectives: Map<number, string>;
+  plans: Map<number, string>;
+  users: Map<number, string>;
+  agencies: Map<number, string>;
+  agencyCodes: Map<string, string>;
+}
+
+type Json = Record<string, unknown>;
+const obj = (value: unknown): Json =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Json) : {};
+const num = (value: unknown): number | undefined => {
+  const n =
+    typeof value === "number" ? value : typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
+  return Number.isInteger(n) ? n : undefined;
+};
+const str = (value: unknown) => (typeof value === "string" ? value : "");
+
+/** "12/Q3/NSC" (an agency's review), "12/Q3" (a summary), "4/Q2" (a plan's quarter). */
+function quarterId(entityId: string) {
+  const match = /^(\d{1,9})\/Q([1-4])(?:\/(.+))?$/.exec(entityId);
+  return match ? { id: Number(match[1]), quarter: Number(match[2]), code: match[3] } : undefined;
+}
+
+const STATUS_TEXT: Record<string, string> = Object.fromEntries(
+  Object.entries(STATUS_TAGS).map(([status, tag]) => [status, tag.text]),
+);
+const statusText = (value: unknown) => STATUS_TEXT[str(value)] ?? (str(value) || "none");
+const ROLE_TEXT: Record<string, string> = { COORDINATOR: "Coordinator", OFFICER: "Officer", VIEWER: "Viewer" };
+const PLAN_STATUS_TEXT: Record<string, string> = { DRAFT: "Draft", PUBLISHED: "Published", ARCHIVED: "Archived" };
+
+const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+const TIME = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  hour12: true,
+  timeZone: "Europe/London",
+});
+const dateText = (value: unknown, format = DAY) => {
+  const date = typeof value === "string" || value instanceof Date ? new Date(value) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? format.format(date) : "none";
+};
+
+/** Field names as people say them; fields not listed here (ids, positions, times) are not described. */
+const FIELD_LABELS: Record<string, string> = {
+  title: "title",
+  strapline: "strapline",
+  vision: "vision",
+  introduction: "introduction",
+  text: "text",
+  description: "description",
+  mitigation: "how it will be tackled",
+  rating: "rating",
+  ownerAgencyId: "owner",
+  allAgencies: "lead agencies",
+  agencyIds: "lead agencies",
+  objectiveId: "objective",
+  name: "name",
+  email: "email address",
+  role: "role",
+  agencyId: "agency",
+  active: "active",
+  code: "code",
+  website: "website",
+  address: "address",
+  phone: "phone",
+  opening: "opening times",
+  status: "status",
+  commentary: "commentary",
+  reason: "reason",
+};
+
+/** A short value is shown as "old → new"; a long one only as "changed". */
+function valueText(field: string, value: unknown, names: Names): string {
+  if (value === null || value === undefined || value === "") return "none";
+  if (field === "status" || field === "rating") return statusText(value);
+  if (field === "role") return ROLE_TEXT[str(value)] ?? str(value);
+  if (field === "agencyId" || field === "ownerAgencyId") {
+    const id = num(value);
+    return (id !== undefined && names.agencies.get(id)) || "none";
+  }
+  if (field === "objectiveId") {
+    const id = num(value);
+    return (id !== undefined && names.objectives.get(id)) || "another objective";
+  }
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (Array.isArray(value))
+    return value.length === 0 ? "none" : value.map((v) => names.agencies.get(num(v) ?? -1) ?? String(v)).join(", ");
+  return String(value);
+}
+
+/** "title changed, rating Amber → Red": what differs between two snapshots, in plain words. */
+export function changes(before: unknown, after: unknown, names: Names): string[] {
+  const b = obj(before);
+  const a = obj(after);
+  const out: string[] = [];
+  for (const [field, label] of Object.entries(FIELD_LABELS)) {
+    if (!(field in a) && !(field in b)) continue;
+    if (!(field in a)) continue;
+    const from = b[field];
+    const to = a[field];
+    if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) continue;
+    const fromText = valueText(field, from, names);
+    const toText = valueText(field, to, names);
+    const long = ["text", "description", "vision", "introduction", "mitigation", "commentary", "reason", "strapline"];
+    if (long.includes(field) || fromText.length > 40 || toText.length > 40) {
+      out.push(fromText === "none" ? `${label} written` : toText === "none" ? `${label} removed` : `${label} changed`);
+    } else out.push(`${label} ${fromText} → ${toText}`);
+  }
+  return out;
+}
+
+const list = (parts: string[]) => (parts.length === 0 ? "nothing changed" : parts.join(", "));
+const firstUpper = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The name of the record an event is about, as a person would say it. */
+function recordName(e: DescribedEvent, names: Names): string {
+  const id = num(e.entityId);
+  const b = obj(e.before);
+  const a = obj(e.after);
+  const named = (map: Map<number, string>, fallback: string) => (id !== undefined && map.get(id)) || fallback;
+  switch (e.entityType) {
+    case "Commitment":
+      return named(names.commitments, "a commitment that has been deleted");
+    case "Risk":
+      return named(names.risks, "a risk that has been deleted");
+    case "Objective":
+      return named(names.objectives, `objective ${str(b.number) || num(b.number) || ""}`.trim());
+    case "Plan":
+      return named(names.plans, num(b.startYear) ? `the ${yearLabel(num(b.startYear)!)} plan` : "a plan");
+    case "User":
+      return named(names.users, "an account");
+    case "Agency":
+      return named(names.agencies, str(b.name) || str(a.name) || "an agency");
+    case "Purpose":
+      return "a purpose";
+    case "Achievement":
+      return `the achievement "${str(a.title) || str(b.title)}"`;
+    case "ReportingCentre":
+      return `the reporting centre "${str(a.name) || str(b.name)}"`;
+    case "SupportService":
+      return `the support service "${str(a.name) || str(b.name)}"`;
+    case "EmailMessage":
+      return "an email";
+    default:
+      return `${e.entityType} ${e.entityId}`.trim();
+  }
+}
+
+type Describer = (e: DescribedEvent, names: Names) => string;
+
+const review: Describer = (e, names) => {
+  const ref = quarterId(e.entityId);
+  const map = e.entityType === "RiskReview" ? names.risks : names.commitments;
+  const item = (ref && map.get(ref.id)) || (e.entityType === "RiskReview" ? "A risk" : "A commitment");
+  const where = ref ? `${firstUpper(item)}, quarter ${ref.quarter}` : firstUpper(item);
+  const b = e.before === null || e.before === undefined ? undefined : obj(e.before);
+  const a = obj(e.after);
+  if (e.action === "review.saved") {
+    const agency = ref?.code ? (names.agencyCodes.get(ref.code) ?? ref.code) : "an agency";
+    const parts = b
+      ? changes(b, a, names)
+      : [`status ${statusText(a.status)}`, str(a.commentary) ? "commentary written" : "no commentary"];
+    const replaced = num(a.replacedVersion) ? `, replacing version ${num(a.replacedVersion)}` : "";
+    return `${where}, ${agency}'s update: ${b && parts.length === 0 ? "saved unchanged" : list(parts)}${replaced}`;
+  }
+  if (e.action === "review.summary.cleared") return `${where}: summary status cleared`;
+  return `${where}: summary status ${b ? `${statusText(b.status)} → ` : ""}${statusText(a.status)}`;
+};
+
+const quarter: Describer = (e, names) => {
+  const ref = quarterId(e.entityId);
+  const plan = (ref && names.plans.get(ref.id)) || "a plan";
+  const which = ref ? `quarter ${ref.quarter} of ${plan}` : `a quarter of ${plan}`;
+  if (e.action === "quarter.closed") return `Closed ${which}`;
+  if (e.action === "quarter.reopened") return `Reopened ${which}`;
+  return `${firstUpper(which)}: update deadline ${dateText(obj(e.before).deadline)} → ${dateText(obj(e.after).deadline)}`;
+};
+
+const planItem =
+  (verb: Record<string, string>): Describer =>
+  (e, names) => {
+    const kind = e.action.split(".")[1] ?? "";
+    const name = recordName(e, names);
+    if (kind === "updated") return `Changed ${name}: ${list(changes(e.before, e.after, names))}`;
+    const done = verb[kind] ?? kind.replace(/-/g, " ");
+    return `${firstUpper(done)} ${name}`;
+  };
+
+const VERBS = {
+  added: "added",
+  created: "added",
+  deleted: "deleted",
+  moved: "moved",
+  retired: "retired",
+  restored: "restored",
+  reordered: "reordered",
+  deactivated: "deactivated",
+  reactivated: "reactivated",
+};
+const item = planItem(VERBS);
+
+const DESCRIBERS: Record<string, Describer> = {
+  "sign-in.succeeded": () => "Signed in",
+  "sign-in.failed": (e) => `Sign-in failed${str(obj(e.after).reason) ? ` (${str(obj(e.after).reason)})` : ""}`,
+  "two-factor.passed": () => "Passed the second sign-in step",
+  "two-factor.recovery-code-used": () => "Used a recovery code to sign in",
+  "two-factor.enabled": () => "Turned on two-step sign-in",
+  "two-factor.disabled": (e, n) => `Turned off two-step sign-in for ${recordName(e, n)}`,
+  "password.set": () => "Set their password with a set-password link",
+  "password.changed": () => "Changed their password",
+  "account.locked": (e, n) =>
+    `${firstUpper(recordName(e, n))} locked after repeated failed sign-ins, until ${dateText(obj(e.after).lockedUntil, TIME)}`,
+  "account.created": (e, n) => {
+    const a = obj(e.after);
+    const agency = valueText("agencyId", a.agencyId, n);
+    return `Added an account for ${str(a.name)} (${str(a.email)}): ${valueText("role", a.role, n)}${agency === "none" ? "" : `, ${agency}`}`;
+  },
+  "account.updated": (e, n) => `Changed ${recordName(e, n)}'s account: ${list(changes(e.before, e.after, n))}`,
+  "account.role-changed": (e, n) =>
+    `${firstUpper(recordName(e, n))}'s role: ${valueText("role", obj(e.before).role, n)} → ${valueText("role", obj(e.after).role, n)}`,
+  "account.deactivated": (e, n) => `Deactivated ${recordName(e, n)}'s account`,
+  "account.reactivated": (e, n) => `Reactivated ${recordName(e, n)}'s account`,
+  "account.unlocked": (e, n) => `Unlocked ${recordName(e, n)}'s account`,
+  "account.reset": (e, n) => `Reset ${recordName(e, n)}'s password (a new set-password link)`,
+  "account.reminder-emails-changed": (e) =>
+    `Turned reminder emails ${obj(e.after).reminderEmails === true ? "on" : "off"}`,
+  "email.retried": () => "Tried sending a failed email again",
+  "review.saved": review,
+  "review.summary.saved": review,
+  "review.summary.cleared": review,
+  "quarter.closed": quarter,
+  "quarter.reopened": quarter,
+  "quarter.deadline-changed": quarter,
+  "plan.created": (e, n) => `Created ${recordName(e, n)}`,
+  "plan.updated": (e, n) => `Changed ${recordName(e, n)}'s details: ${list(changes(e.before, e.after, n))}`,
+  "plan.published": (e, n) => `Published ${recordName(e, n)}: the public can see it`,
+  "plan.unpublished": (e, n) =>
+    `Made ${recordName(e, n)} a draft again (it was ${(PLAN_STATUS_TEXT[str(obj(e.before).status)] ?? "").toLowerCase() || "not a draft"})`,
+  "plan.archived": (e, n) => `Archived ${recordName(e, n)}`,
+  "plan.rolled-over": (e, n) => {
+    const a = obj(e.after);
+    const from = num(obj(e.before).startYear);
+    const carried = Array.isArray(a.commitmentsCarried) ? a.commitmentsCarried.length : 0;
+    const drafted = num(a.achievementsDrafted) ?? 0;
+    return `Drafted ${recordName(e, n)}${from ? ` from ${yearLabel(from)}` : ""}: ${carried} ${carried === 1 ? "commitment" : "commitments"} carried forward, ${drafted} ${drafted === 1 ? "achievement" : "achievements"} drafted`;
+  },
+  "plan.deleted": (e, n) => `Deleted ${recordName(e, n)}, a draft with no reviews`,
+  "purpose.updated": (e, n) => `Changed ${recordName(e, n)}: ${list(changes(e.before, e.after, n))}`,
+};
+
+/** The plain-English sentence for one event; an action without a describer is still readable. */
+export function describe(e: DescribedEvent, names: Names): string {
+  const own = DESCRIBERS[e.action];
+  if (own) return own(e, names);
+  const [kind] = e.action.split(".");
+  if (
+    [
+      "purpose",
+      "achievement",
+      "objective",
+      "commitment",
+      "risk",
+      "agency",
+      "reporting-centre",
+      "support-service",
+    ].includes(kind ?? "")
+  )
+    return item(e, names);
+  return `${firstUpper(e.action.replace(/[.-]/g, " "))}: ${recordName(e, names)}`;
+}
+
+/** Every id a page of events refers to, by kind. */
+function references(events: DescribedEvent[]) {
+  const ids = {
+    commitments: new Set<number>(),
+    risks: new Set<number>(),
+    objectives: new Set<number>(),
+    plans: new Set<number>(),
+    users: new Set<number>(),
+    agencies: new Set<number>(),
+  };
+  const add = (set: Set<number>, value: unknown) => {
+    const id = num(value);
+    if (id !== undefined) set.add(id);
+  };
+  for (const e of events) {
+    const b = obj(e.before);
+    const a = obj(e.after);
+    const ref = quarterId(e.entityId);
+    switch (e.entityType) {
+      case "Commitment":
+        add(ids.commitments, e.entityId);
+        break;
+      case "Risk":
+        add(ids.risks, e.entityId);
+        break;
+      case "Objective":
+        add(ids.objectives, e.entityId);
+        break;
+      case "Plan":
+        add(ids.plans, e.entityId);
+        break;
+      case "User":
+        add(ids.users, e.entityId);
+        break;
+      case "Agency":
+        add(ids.agencies, e.entityId);
+        break;
+      case "CommitmentReview":
+        if (ref) ids.commitments.add(ref.id);
+        break;
+      case "RiskReview":
+        if (ref) ids.risks.add(ref.id);
+        break;
+      case "PlanQuarter":
+        if (ref) ids.plans.add(ref.id);
+        break;
+    }
+    for (const field of ["agencyId", "ownerAgencyId"]) {
+      add(ids.agencies, b[field]);
+      add(ids.agencies, a[field]);
+    }
+    for (const v of [
+      ...(Array.isArray(b.agencyIds) ? b.agencyIds : []),
+      ...(Array.isArray(a.agencyIds) ? a.agencyIds : []),
+    ])
+      add(ids.agencies, v);
+    add(ids.objectives, b.objectiveId);
+    add(ids.objectives, a.objectiveId);
+  }
+  return ids;
+}
+
+/** Looks up, for a page of events, the names they refer to: one query for each kind of record. */
+export async function namesFor(prisma: PrismaClient, events: DescribedEvent[]): Promise<Names> {
+  const ids = references(events);
+  const needsCodes = events.some((e) => quarterId(e.entityId)?.code !== undefined);
+  const inIds = (set: Set<number>) => ({ id: { in: [...set] } });
+  const none = <T>(set: Set<number>, query: () => Promise<T[]>) => (set.size === 0 ? Promise.resolve([]) : query());
+  const [commitments, risks, objectives, plans, users, agencies] = await Promise.all([
+    none(ids.commitments, () =>
+      prisma.commitment.findMany({
+        where: inIds(ids.commitments),
+        select: {
+          id: true,
+          position: true,
+          objective: { select: { number: true, plan: { select: { startYear: true } } } },
+        },
+      }),
+    ),
+    none(ids.risks, () =>
+      prisma.risk.findMany({
+        where: inIds(ids.risks),
+        select: { id: true, position: true, plan: { select: { startYear: true } } },
+      }),
+    ),
+    none(ids.objectives, () =>
+      prisma.objective.findMany({
+        where: inIds(ids.objectives),
+        select: { id: true, number: true, plan: { select: { startYear: true } } },
+      }),
+    ),
+    none(ids.plans, () => prisma.plan.findMany({ where: inIds(ids.plans), select: { id: true, startYear: true } })),
+    none(ids.users, () =>
+      prisma.user.findMany({ where: inIds(ids.users), select: { id: true, name: true, email: true } }),
+    ),
+    ids.agencies.size === 0 && !needsCodes
+      ? Promise.resolve([])
+      : prisma.agency.findMany({ select: { id: true, code: true, name: true } }),
+  ]);
+  const of = (startYear: number) => `the ${yearLabel(startYear)} plan`;
+  return {
+    commitments: new Map(
+      commitments.map((c) => [
+        c.id,
+        `commitment ${c.objective.number}.${c.position + 1} of ${of(c.objective.plan.startYear)}`,
+      ]),
+    ),
+    risks: new Map(risks.map((r) => [r.id, `risk ${r.position + 1} of ${of(r.plan.startYear)}`])),
+    objectives: new Map(objectives.map((o) => [o.id, `objective ${o.number} of ${of(o.plan.startYear)}`])),
+    plans: new Map(plans.map((p) => [p.id, of(p.startYear)])),
+    users: new Map(users.map((u) => [u.id, `${u.name} (${u.email})`])),
+    agencies: new Map(agencies.map((a) => [a.id, a.name])),
+    agencyCodes: new Map(agencies.map((a) => [a.code, a.name])),
+  };
+}
