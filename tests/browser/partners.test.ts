@@ -130,7 +130,7 @@ describe("the partner plan on a phone", () => {
       const sizes = await page.evaluate(() => ({
         page: document.documentElement.scrollWidth,
         viewport: window.innerWidth,
-        regions: [...document.querySelectorAll<HTMLElement>('section.rhins-table-scroll')].map((r) => ({
+        regions: [...document.querySelectorAll<HTMLElement>("section.rhins-table-scroll")].map((r) => ({
           label: document.getElementById(r.getAttribute("aria-labelledby") ?? "")?.textContent?.trim() ?? "",
           scrolls: r.scrollWidth > r.clientWidth,
           focusable: r.tabIndex === 0,
