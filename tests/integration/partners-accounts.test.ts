@@ -227,15 +227,16 @@ describe("changing your own password", () => {
 
 describe("the audit trail", () => {
   it("shows coordinators events with filters and pages", async () => {
+    // Described in plain English (tests/integration/audit-trail.test.ts).
     const all = await coordinator.get("/partners/audit").expect(200);
-    expect(all.text).toContain("account.created");
+    expect(all.text).toContain("Added an account for");
     const filtered = await coordinator.get("/partners/audit?action=account.role-changed").expect(200);
-    expect(filtered.text).toContain('<td class="govuk-table__cell">account.role-changed</td>');
-    expect(filtered.text).not.toContain('<td class="govuk-table__cell">account.created</td>');
+    expect(filtered.text).toContain("Promote Me (promote@partners.test)&#39;s role: Viewer → Coordinator");
+    expect(filtered.text).not.toContain("Added an account for");
     const weird = await coordinator.get(`/partners/audit?page=abc&action=${"x".repeat(5000)}&actor=a&actor=b`);
     expect(weird.status).toBe(200);
     const far = await coordinator.get("/partners/audit?page=9999").expect(200);
-    expect(far.text).not.toContain('<td class="govuk-table__cell">account.created</td>');
+    expect(far.text).not.toContain("Added an account for");
   });
 
   it("cannot be changed or deleted, even directly in the database", async () => {
