@@ -10,6 +10,7 @@ import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
 import type { PageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
+import { achievementsHeading, documentDate } from "../services/plan-document.ts";
 import { parseYearSlug } from "../services/plan-year.ts";
 import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan-documents.ts";
 import type { RenderedPage } from "../views.ts";
@@ -263,6 +264,8 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
       currentNav: "plan",
       description: `The RHINS ${plan.title}: what the partnership will do, who leads each part, and how it is going.`,
       plan,
+      achievementsHeading: achievementsHeading(plan.startYear),
+      lastUpdated: { datetime: plan.lastUpdatedAt.toISOString(), text: documentDate(plan.lastUpdatedAt) },
       otherYears: years.filter((y) => y.startYear !== plan.startYear),
       statusTags: STATUS_TAGS,
       statusKey: STATUS_ORDER.map((s) => STATUS_TAGS[s]),

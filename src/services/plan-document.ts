@@ -150,6 +150,14 @@ const DAY = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
 });
 
+/**
+ * The heading of a plan's achievements: a plan lists what the partnership achieved the year
+ * before ("Our achievements in 2022/23" in the 2023/24 plan). The public plan page uses it too.
+ */
+export function achievementsHeading(startYear: number): string {
+  return `Our achievements in ${yearLabel(startYear - 1)}`;
+}
+
 /** "25 November 2026", in the partnership's time zone. */
 export function documentDate(date: Date): string {
   return DAY.format(date);
@@ -228,7 +236,7 @@ export function planDocument(
     vision: plan.vision,
     introduction: plan.introduction,
     purposes: plan.purposes,
-    achievementsHeading: `Our achievements in ${yearLabel(plan.startYear - 1)}`,
+    achievementsHeading: achievementsHeading(plan.startYear),
     achievements: plan.achievements.map((a) => ({ title: a.title, description: a.description })),
     risksHeading: `Our challenges and risks for ${label}`,
     risks: plan.risks.map((r, i) => {

@@ -391,6 +391,12 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
     const key = `${s.commitmentId !== null ? `c${s.commitmentId}` : `r${s.riskId}`}q${s.quarter}`;
     summaryOf.set(key, { status: s.status!, reason: s.reason, by: s.author?.name ?? null, at: s.updatedAt });
   }
+  // When the plan or any of its reviews (an agency's update or a coordinator's summary) last
+  // changed: the plan's "last updated" date.
+  const lastUpdatedAt = [...reviews, ...summaries].reduce(
+    (a, r) => (r.updatedAt > a ? r.updatedAt : a),
+    plan.updatedAt,
+  );
   const quarterMonthsLabels = QUARTERS.map((q) => quarterMonths(plan.startYear, q));
   const started = QUARTERS.map((q) => quarterStarted(plan.startYear, q, at));
   /** An item's four quarters; `leadIds` null when every active agency leads it. */
@@ -458,6 +464,7 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
     yearLabel: yearLabel(plan.startYear),
     slug: yearSlug(plan.startYear),
     period: planPeriod(plan.startYear),
+    lastUpdatedAt,
     purposes: purposes.map((p) => p.text),
     purposeItems: purposes,
     achievements,

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { joinNames, planPeriod, planService, quarterMonths } from "../../src/services/plans.ts";
+import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { testApp } from "../helpers/app.ts";
 import { countingPrisma } from "../helpers/counting-prisma.ts";
 import { testDatabase } from "../helpers/database.ts";
@@ -131,6 +132,107 @@ describe("the published plan page", () => {
     }
   });
 
+  it("shows the plan's introduction, purposes and achievements as its print view does", async () => {
+    const print = new JSDOM((await request(app).get("/plan/2023-24/print").expect(200)).text).window.document;
+    const whatWeDo = [...print.querySelectorAll("h3")].find((h) => text(h) === "What we do")!;
+    const introduction = text(whatWeDo.nextElementSibling);
+    const purposes = [...whatWeDo.parentElement!.querySelectorAll("ul.govuk-list--bullet li")].map(text);
+    const achievementsHeading = text(
+      [...print.querySelectorAll("h2")].find((h) => text(h).startsWith("Our achievements")),
+    );
+    const achievements = [...print.querySelectorAll("h3.rhins-document__achievement")].flatMap((h) => [
+      text(h),
+      text(h.nextElementSibling),
+    ]);
+    // The print view has them all (from the seed), so the comparison below compares something.
+    const plan = await db.prisma.plan.findUniqueOrThrow({
+      where: { startYear: 2023 },
+      include: { purposes: true, achievements: true },
+    });
+    expect(introduction).toBe(plan.introduction);
+    expect(purposes).toHaveLength(plan.purposes.length);
+    expect(plan.purposes.length).toBeGreaterThan(0);
+    expect(achievements).toHaveLength(plan.achievements.length * 2);
+    expect(plan.achievements.length).toBeGreaterThan(0);
+    expect(achievementsHeading).toBe("Our achievements in 2022/23");
+
+    const doc = await planPage();
+    const main = text(doc.querySelector("main"));
+    const expected = [
+      "What we do",
+      introduction,
+      "The purpose of RHINS is to:",
+      ...purposes,
+      achievementsHeading,
+      ...achievements,
+    ];
+    let from = 0;
+    for (const words of expected) {
+      const at = main.indexOf(words, from);
+      expect(at, `"${words}" after the text before it`).toBeGreaterThanOrEqual(0);
+      from = at + words.length;
+    }
+    // Under their own headings, linked from "On this page".
+    expect(text(doc.querySelector("h2#what-we-do"))).toBe("What we do");
+    expect(text(doc.querySelector("h2#achievements"))).toBe(achievementsHeading);
+    expect(text(doc.querySelector('a[href="#achievements"]'))).toBe(achievementsHeading);
+    expect(doc.querySelector('a[href="#what-we-do"]')).not.toBeNull();
+    expect([...doc.querySelectorAll("h2#achievements ~ h3")].slice(0, plan.achievements.length).map(text)).toEqual(
+      achievements.filter((_, i) => i % 2 === 0),
+    );
+  });
+
+  it("says when the plan was last updated: the latest change to the plan or any of its reviews", async () => {
+    const lastUpdated = async () => {
+      const time = (await planPage()).querySelector("main time");
+      return { text: text(time?.parentElement), datetime: time?.getAttribute("datetime") };
+    };
+    const plan = await db.prisma.plan.findUniqueOrThrow({ where: { startYear: 2023 } });
+    const reviews = await db.prisma.review.findMany({
+      where: { OR: [{ commitment: { objective: { planId: plan.id } } }, { risk: { planId: plan.id } }] },
+      orderBy: { updatedAt: "desc" },
+    });
+    const seeded = [plan.updatedAt, ...reviews.map((r) => r.updatedAt)].reduce((a, b) => (b > a ? b : a));
+    expect(await lastUpdated()).toEqual({
+      text: `Last updated ${new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "Europe/London" }).format(seeded)}`,
+      datetime: seeded.toISOString(),
+    });
+
+    const commitment = await db.prisma.commitment.findFirstOrThrow({ where: { objective: { planId: plan.id } } });
+    const agency = await db.prisma.agency.findFirstOrThrow();
+    const original = await db.prisma.review.findFirst({ where: { commitmentId: commitment.id, quarter: 4 } });
+    // A review saved late on 30 June 2031, UK time (23:30 BST is 22:30 UTC the same day)...
+    const review = await db.prisma.review.upsert({
+      where: { id: original?.id ?? 0 },
+      update: { updatedAt: new Date("2031-06-30T22:30:00Z") },
+      create: {
+        commitmentId: commitment.id,
+        agencyId: agency.id,
+        quarter: 4,
+        status: "GREEN",
+        commentary: "On track",
+        updatedAt: new Date("2031-06-30T22:30:00Z"),
+      },
+    });
+    try {
+      expect(await lastUpdated()).toEqual({ text: "Last updated 30 June 2031", datetime: "2031-06-30T22:30:00.000Z" });
+      // ...and then the plan itself changed, after midnight in the UK (23:10 UTC is 00:10 BST).
+      await db.prisma.plan.update({
+        where: { id: plan.id },
+        data: { updatedAt: new Date("2031-07-01T23:10:00Z") },
+      });
+      expect((await lastUpdated()).text).toBe("Last updated 2 July 2031");
+      await db.prisma.plan.update({ where: { id: plan.id }, data: { updatedAt: new Date("2031-07-01T22:50:00Z") } });
+      expect((await lastUpdated()).text).toBe("Last updated 1 July 2031");
+    } finally {
+      if (original)
+        await db.prisma.review.update({ where: { id: review.id }, data: { updatedAt: original.updatedAt } });
+      else await db.prisma.review.delete({ where: { id: review.id } });
+      await db.prisma.plan.update({ where: { id: plan.id }, data: { updatedAt: plan.updatedAt } });
+    }
+    expect((await lastUpdated()).datetime).toBe(seeded.toISOString());
+  });
+
   it("leaves out retired commitments and risks", async () => {
     const commitment = await db.prisma.commitment.findFirstOrThrow({
       where: { text: { startsWith: "Implement a new dedicated Community Tension" } },
@@ -197,6 +299,13 @@ describe("plans that cannot be shown", () => {
       const older = await planPage("/plan/2022-23");
       expect(text(older.querySelector("h1"))).toBe("Hate Crime Plan 2022/23");
       expect(text(older.querySelector("main"))).toContain("There is nothing in this part of the plan yet.");
+      // A plan with no introduction, purposes or achievements yet says so, with no empty section.
+      expect(older.querySelector("#what-we-do")).toBeNull();
+      expect(text(older.querySelector("h2#achievements"))).toBe("Our achievements in 2021/22");
+      expect(text(older.querySelector("h2#achievements")?.nextElementSibling)).toBe("None recorded.");
+      const html = (await request(app).get("/plan/2022-23").expect(200)).text;
+      expect(await axeViolations(html)).toEqual([]);
+      expect(await htmlErrors(html)).toEqual([]);
     } finally {
       await db.prisma.plan.delete({ where: { id: draft.id } });
     }
