@@ -2,8 +2,10 @@
 // PDF, and poppler (pdftotext, pdfinfo, pdftoppm) reads it back: every commitment, A4 with the
 // tables on landscape pages, header rows on each page, rows whole, the footer with "page N of M",
 // no navigation or Exit this page. The PDF and the server's own PDF (pdfmake) are read back the
-// same way: content and order, title, DRAFT, hostile and non-Latin text. Page 1 of each is kept as
-// a PNG in test-results/plan-print.
+// same way: content and order, title, DRAFT, hostile and non-Latin text. The print view printed
+// well (issue 13) is measured from the words' boxes and the rendered pages (no word broken,
+// commentary in the table's size, headings with their first rows, no lone last row, a white
+// last page). Page 1 of each is kept as a PNG in test-results/plan-print.
 import { execFile } from "node:child_process";
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -12,6 +14,7 @@ import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { QUARTERS } from "../../src/services/plan-year.ts";
 import { RESULTS_DIR, startApp, startBrowser, type RunningApp, type RunningBrowser } from "../helpers/browser.ts";
+import { type PdfPage, brokenWords, findText, lineHeight, pdfLayout, tintedShare } from "../helpers/pdf-layout.ts";
 
 const run = promisify(execFile);
 const OUT = path.join(RESULTS_DIR, "plan-print");
@@ -38,6 +41,9 @@ const HOSTILE_DRAWABLE = `Ünïcödé Ελληνικά Русский <script>al
 const HOSTILE = `${HOSTILE_DRAWABLE} 多言語 العربية`;
 /** One objective with enough commitments to run its table over several pages. */
 const LONG_OBJECTIVE = 40;
+/** Every item's commentary in the 2032/33 plan (a copy of the seeded plan). */
+const COMMENTARY =
+  "Met the schools forum in Weston-super-Mare and agreed the next steps with North Somerset Council's community safety team; the panel meets again in January.";
 
 let app: RunningApp;
 let browser: RunningBrowser;
@@ -48,6 +54,7 @@ beforeAll(async () => {
   browser = await startBrowser(app.baseUrl);
   await mkdir(OUT, { recursive: true });
   await addTestPlans();
+  await addCommentaryPlan();
   await signIn();
 });
 afterEach(async () => {
@@ -105,6 +112,54 @@ async function addTestPlans() {
         version: 1,
       })),
     });
+  }
+}
+
+/** A copy of the seeded 2023/24 plan as 2032/33, with commentary from every lead agency on every item. */
+async function addCommentaryPlan() {
+  const p = app.db.prisma;
+  const source = await p.plan.findUniqueOrThrow({
+    where: { startYear: 2023 },
+    include: {
+      risks: { orderBy: { position: "asc" } },
+      objectives: { orderBy: { number: "asc" }, include: { commitments: { include: { leads: true } } } },
+    },
+  });
+  const agencies = await p.agency.findMany({ where: { code: { in: ["NSC", "Police"] } } });
+  const plan = await p.plan.create({
+    data: { startYear: 2032, title: "Hate Crime Plan 2032/33", vision: source.vision, status: "PUBLISHED" },
+  });
+  const review = { quarter: 1, status: "AMBER" as const, commentary: COMMENTARY, version: 1 };
+  for (const r of source.risks) {
+    const risk = await p.risk.create({
+      data: {
+        planId: plan.id,
+        position: r.position,
+        description: r.description,
+        mitigation: r.mitigation,
+        rating: r.rating,
+        ownerAgencyId: r.ownerAgencyId,
+      },
+    });
+    await p.review.create({ data: { ...review, riskId: risk.id, agencyId: r.ownerAgencyId ?? agencies[0]!.id } });
+  }
+  for (const o of source.objectives) {
+    const objective = await p.objective.create({ data: { planId: plan.id, number: o.number, title: o.title } });
+    for (const c of o.commitments.sort((a, b) => a.position - b.position)) {
+      const commitment = await p.commitment.create({
+        data: {
+          objectiveId: objective.id,
+          position: c.position,
+          text: c.text,
+          allAgencies: c.allAgencies,
+          leads: { create: c.leads.map((l) => ({ agencyId: l.agencyId })) },
+        },
+      });
+      const leads = c.allAgencies ? agencies.map((a) => a.id) : c.leads.map((l) => l.agencyId);
+      await p.review.createMany({
+        data: leads.map((agencyId) => ({ ...review, commitmentId: commitment.id, agencyId })),
+      });
+    }
   }
 }
 
@@ -343,5 +398,79 @@ describe("the server's PDF (pdfmake)", () => {
     await writeFile(file, Buffer.from(await res.arrayBuffer()));
     expectInOrder(await pdfText(file), [...RISKS, ...COMMITMENTS]);
     expect((await fetch(`${app.baseUrl}/plan/2024-25/plan.pdf`)).status).toBe(404);
+  });
+});
+
+// Documents that print well (issue 13): the print view printed by Chromium, measured as a person
+// reads it (the words' boxes from pdftotext -bbox-layout, the pages rendered by pdftoppm). The
+// 2032/33 plan has commentary on every item; its last objective's table is grown or shrunk in the
+// page before printing, so headings and rows fall at every place on a page.
+describe("the print view, printed well", () => {
+  const URL_2032 = "/partners/plans/2032-33/print?commentary=1";
+
+  /** Prints the 2032/33 print view with `rows` rows in its last table, each row's text numbered "Row N.". */
+  async function printRows(rows: number | undefined, name: string) {
+    const page = await open(URL_2032);
+    const headings = await page.evaluate((count) => {
+      const tables = [...document.querySelectorAll<HTMLTableElement>("h3.rhins-document__objective + table")];
+      const all = tables.flatMap((t) => [...t.tBodies[0]!.rows]);
+      if (count !== undefined) {
+        const clones = Array.from({ length: count }, (_, i) => all[i % all.length]!.cloneNode(true));
+        tables.at(-1)!.tBodies[0]!.replaceChildren(...clones);
+      }
+      let n = 0;
+      return tables.map((t) => {
+        const first = n + 1;
+        for (const row of t.tBodies[0]!.rows) {
+          n += 1;
+          row.cells[0]!.textContent = `Row ${n}. ${row.cells[0]!.textContent!.trim()}`;
+        }
+        return { heading: t.previousElementSibling!.textContent!.trim(), first };
+      });
+    }, rows);
+    const words = (await page.evaluate(() => document.querySelector("main")!.innerText)).split(/[\s"]+/);
+    const file = path.join(OUT, `${name}.pdf`);
+    await page.pdf({ path: file, preferCSSPageSize: true, printBackground: true });
+    const pdf = await readFile(file);
+    return { pdf, pages: pdfLayout(pdf), headings, words: words.flatMap((w) => w.split(/[-–/]/)) };
+  }
+
+  const rowsOn = (page: PdfPage) => page.lines.filter((l) => /^Row \d+\./.test(l.text)).length;
+  const isFooter = (text: string) => /— page \d+ of \d+/.test(text);
+
+  it("breaks no word of a lead agency's name, and prints commentary in the table's type size", async () => {
+    const { pages, words } = await printRows(undefined, "print-view-commentary");
+    await renderPages(path.join(OUT, "print-view-commentary.pdf"), "print-view-commentary");
+    const names = ["North Somerset Council", "Avon and Somerset Police", "Stand Against Racism and Inequality"];
+    expect(brokenWords(pages, [...words, ...names.flatMap((n) => n.split(" "))])).toEqual([]);
+
+    const row = findText(pages, "Row 2. Develop use of Restorative Justice")!;
+    const sizes = {
+      commitment: lineHeight(row.line),
+      lead: lineHeight(findText(pages, "Avon and Somerset")!.line),
+      commentary: lineHeight(findText(pages, "Met the schools forum")!.line),
+      by: lineHeight(findText(pages, "Q1, 3")?.line ?? findText(pages, "Q1,")!.line),
+    };
+    for (const [what, size] of Object.entries(sizes)) expect(size, what).toBeCloseTo(sizes.commitment, 0);
+  });
+
+  it("keeps each objective's heading with its table's first row, never leaves one row on the last page, and leaves the rest of the last page white", async () => {
+    for (const rows of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
+      const { pdf, pages, headings } = await printRows(rows, `print-view-rows-${rows}`);
+      for (const { heading, first } of headings) {
+        const at = findText(pages, heading);
+        expect(at, `${rows} rows: "${heading}" whole on one page`).toBeDefined();
+        expect(findText(pages, `Row ${first}.`)?.page, `${rows} rows: the first row under "${heading}"`).toBe(at?.page);
+      }
+      const last = pages.at(-1)!;
+      if (rows > 1) expect(rowsOn(last), `${rows} rows: rows on the last page`).toBeGreaterThan(1);
+      const bottom = Math.max(...last.lines.filter((l) => !isFooter(l.text)).map((l) => l.yMax));
+      const footer = Math.min(...last.lines.filter((l) => isFooter(l.text)).map((l) => l.yMin));
+      if (footer - bottom > 60)
+        expect(
+          tintedShare(pdf, last.number, { from: bottom + 24, to: footer - 4 }),
+          `${rows} rows: tinted below the last row`,
+        ).toBeLessThan(0.02);
+    }
   });
 });

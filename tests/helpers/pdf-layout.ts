@@ -136,8 +136,9 @@ export function lineHeight(line: PdfLine): number {
 }
 
 /**
- * The share (0 to 1) of a page's pixels that are tinted (not white nor near-white), rendered by
- * pdftoppm at 30 dots an inch; with `from` and `to` (points from the top), only that band.
+ * The share (0 to 1) of a page's pixels that are tinted (any colour but white, even the pale
+ * rgb(244, 248, 251) of the page's template background), rendered by pdftoppm at 30 dots an
+ * inch; with `from` and `to` (points from the top), only that band.
  */
 export function tintedShare(pdf: Buffer, page: number, band: { from?: number; to?: number } = {}): number {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rhins-pdf-"));
@@ -169,7 +170,7 @@ export function tintedShare(pdf: Buffer, page: number, band: { from?: number; to
     for (let y = fromRow; y < toRow; y += 1)
       for (let x = 0; x < width; x += 1) {
         const i = offset + (y * width + x) * 3;
-        if (Math.min(ppm[i]!, ppm[i + 1]!, ppm[i + 2]!) < 235) tinted += 1;
+        if (Math.min(ppm[i]!, ppm[i + 1]!, ppm[i + 2]!) < 250) tinted += 1;
       }
     return tinted / Math.max(1, width * (toRow - fromRow));
   } finally {

@@ -795,9 +795,9 @@ describe("the PDF, printed", () => {
       // Below the last row the page is white down to its footer.
       const bottom = Math.max(...last.lines.filter((l) => !/— page \d+ of/.test(l.text)).map((l) => l.yMax));
       const footer = Math.min(...last.lines.filter((l) => /— page \d+ of/.test(l.text)).map((l) => l.yMin));
-      if (footer - bottom > 48)
+      if (footer - bottom > 60)
         expect(
-          tintedShare(pdf, last.number, { from: bottom + 12, to: footer - 4 }),
+          tintedShare(pdf, last.number, { from: bottom + 24, to: footer - 4 }),
           `${rows} rows: tinted below the last row`,
         ).toBeLessThan(0.01);
     }
