@@ -61,9 +61,8 @@ interface Subject {
   startYear: number;
   planTitle: string;
   planPublished: boolean;
-  /** The agencies that lead it, in the partnership's order; every active agency when `allAgencies`. */
+  /** The agencies that lead it, in the partnership's order; every active agency when all agencies lead it. */
   leads: LeadAgency[];
-  allAgencies: boolean;
   leadLabel: string;
   retired: boolean;
 }
@@ -101,7 +100,6 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
         planTitle: plan.title,
         planPublished: plan.status === "PUBLISHED",
         leads,
-        allAgencies: c.allAgencies,
         leadLabel: leadCodesLabel(
           c.allAgencies,
           leads.map((l) => l.code),
@@ -124,7 +122,6 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       planTitle: r.plan.title,
       planPublished: r.plan.status === "PUBLISHED",
       leads: r.ownerAgency ? [r.ownerAgency] : await everyAgency(),
-      allAgencies: r.ownerAgency === null,
       leadLabel: leadCodesLabel(r.ownerAgency === null, r.ownerAgency ? [r.ownerAgency.code] : []),
       retired: r.retiredAt !== null,
     };
@@ -288,8 +285,6 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
             status: current?.status ?? null,
             commentary: current?.commentary ?? "",
             version: current?.version ?? 0,
-            authorName: current?.author?.name ?? null,
-            updatedAt: current?.updatedAt ?? null,
           },
           previous: previous ? { status: previous.status, commentary: previous.commentary } : null,
           history,
@@ -334,7 +329,7 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
 
       const at = now();
       try {
-        return await prisma.$transaction(async (tx) => {
+        await prisma.$transaction(async (tx) => {
           const before = await tx.review.findUnique({ where: updateKey(kind, id, quarter, agency.id) });
           const data = {
             status: input.status,
@@ -381,7 +376,6 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
             },
             tx,
           );
-          return { version: data.version };
         });
       } catch (err) {
         // Saved meanwhile, or two first saves at once (the unique item, quarter and agency lets one win).

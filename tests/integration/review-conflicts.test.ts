@@ -4,7 +4,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import type { Agent } from "../helpers/partners.ts";
-import { postReview, reviewFields, reviewPage as page, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
+import {
+  postReview,
+  reviewFields,
+  reviewPage as page,
+  savedVersion,
+  type SeededApp,
+  seededApp,
+} from "../helpers/seeded-app.ts";
 
 let s: SeededApp;
 beforeAll(async () => {
@@ -37,7 +44,11 @@ describe("a stale save", () => {
     // Invalid (Red with no commentary) and stale: the conflict comes first.
     const invalid = await postReview(officer, path, { status: "RED", commentary: "" }, officerForm);
     expect(invalid.status).toBe(409);
-    expect(invalid.text).toContain("Chair appointed");
+    expect(savedVersion(invalid.text)).toEqual({
+      heading: `Saved version (${s.partners.coordinator.name})`,
+      status: "Amber",
+      commentary: "Chair appointed",
+    });
     expect((await stored(s.ids.nscCommitment, 1, "NSC"))!.status).toBe("AMBER");
   });
 
@@ -61,15 +72,33 @@ describe("a stale save", () => {
     expect(review).toMatchObject({ status: "AMBER", commentary: "From the coordinator", version: 1 });
   });
 
-  it("from a version ahead of the stored one is a conflict too", async () => {
+  it("from a version ahead of the stored one is a conflict too, and replacing from it replaces nothing", async () => {
     const officer = await s.as("officer");
-    const res = await postReview(officer, page(s.ids.nscCommitment, 3), {
-      status: "GREEN",
-      commentary: "x",
-      version: "5",
-    });
+    const path = page(s.ids.nscCommitment, 3);
+    const res = await postReview(officer, path, { status: "GREEN", commentary: "From nowhere", version: "5" });
     expect(res.status).toBe(409);
     expect(await stored(s.ids.nscCommitment, 3, "NSC")).toBeNull();
+    // Nothing is saved: the saved side says so, and the replace form starts from no version.
+    expect(savedVersion(res.text)).toMatchObject({ status: "No update", commentary: "None" });
+    expect(reviewFields(res.text).version).toBe("0");
+    expect(res.text).toContain('name="replaces" value="0"');
+
+    const replace = await postReview(
+      officer,
+      path,
+      { status: "GREEN", commentary: "From nowhere", replaces: "0" },
+      res.text,
+    );
+    expect(replace.status).toBe(302);
+    const review = (await stored(s.ids.nscCommitment, 3, "NSC"))!;
+    expect(review).toMatchObject({ status: "GREEN", commentary: "From nowhere", version: 1 });
+    expect(review.versions.map((v) => [v.version, v.replacedVersion])).toEqual([[1, null]]);
+
+    // Ahead of a stored version too.
+    const ahead = await postReview(officer, path, { status: "RED", commentary: "Ahead", version: "2" });
+    expect(ahead.status).toBe(409);
+    expect(savedVersion(ahead.text)).toMatchObject({ status: "Green", commentary: "From nowhere" });
+    expect((await stored(s.ids.nscCommitment, 3, "NSC"))!.version).toBe(1);
   });
 
   it("two first saves at once: one is saved, the other meets the conflict page", async () => {
@@ -85,6 +114,33 @@ describe("a stale save", () => {
     const review = (await stored(s.ids.nscCommitment, 4, "NSC"))!;
     expect(review.version).toBe(1);
     expect(review.versions).toHaveLength(1);
+    // The one refused is shown the one saved.
+    const refused = results.find((r) => r.status === 409)!;
+    expect(savedVersion(refused.text)).toMatchObject({
+      status: review.status === "GREEN" ? "Green" : "Amber",
+      commentary: review.commentary,
+    });
+  });
+
+  it("two saves of the same version at once: one is saved, the other meets the conflict page", async () => {
+    const path = page(s.ids.nscRisk, 3, "risks");
+    const a = await s.as("officer");
+    const b = await s.as("coordinator");
+    expect((await postReview(a, path, { status: "AMBER", commentary: "First" })).status).toBe(302);
+    const [formA, formB] = [await open(a, path), await open(b, path)]; // both from version 1
+    const results = await Promise.all([
+      postReview(a, path, { status: "GREEN", commentary: "A again" }, formA),
+      postReview(b, path, { status: "RED", commentary: "B again" }, formB),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([302, 409]);
+    const review = await s.db.prisma.review.findFirstOrThrow({
+      where: { riskId: s.ids.nscRisk, quarter: 3 },
+      include: { versions: true },
+    });
+    expect(review.version).toBe(2);
+    expect(review.versions).toHaveLength(2);
+    const refused = results.find((r) => r.status === 409)!;
+    expect(savedVersion(refused.text)?.commentary).toBe(review.commentary);
   });
 });
 
@@ -144,7 +200,11 @@ describe("the conflict page", () => {
     const conflict = await postReview(officer, path, { status: "GREEN", commentary: "Officer: on track" }, mine);
     expect(conflict.status).toBe(409);
     expect(conflict.text).toContain(`${s.partners.coordinator.name} saved this at`);
-    expect(conflict.text).toMatch(/Saved version[\s\S]*Coordinator: venue lost[\s\S]*Your version/);
+    expect(savedVersion(conflict.text)).toEqual({
+      heading: `Saved version (${s.partners.coordinator.name})`,
+      status: "Red",
+      commentary: "Coordinator: venue lost",
+    });
     // The replace form carries the saved version and the typed text in hidden fields.
     const fields = reviewFields(conflict.text);
     expect(fields.version).toBe("1");
@@ -159,7 +219,7 @@ describe("the conflict page", () => {
       conflict.text,
     );
     expect(late.status).toBe(409);
-    expect(late.text).toContain("Coordinator: second thoughts");
+    expect(savedVersion(late.text)).toMatchObject({ status: "Red", commentary: "Coordinator: second thoughts" });
     const review = await s.db.prisma.review.findFirstOrThrow({ where: { riskId: s.ids.nscRisk, quarter: 2 } });
     expect(review).toMatchObject({ version: 2, commentary: "Coordinator: second thoughts" });
   });

@@ -61,6 +61,17 @@ describe("a quarter that has not started", () => {
       expect(res.text).toContain("Quarter 2 has not started yet");
       expect(await snapshot()).toEqual(before);
     }
+    // Nor can a coordinator set a joint item's summary for it.
+    const coordinator = await s.as("coordinator");
+    const joint = (await coordinator.get(page(s.ids.allCommitment, 2)).expect(200)).text;
+    expect(joint).not.toContain('name="summaryStatus"');
+    const summary = await coordinator
+      .post(`${page(s.ids.allCommitment, 2)}/summary`)
+      .type("form")
+      .send({ summaryStatus: "GREEN", reason: "Early", summaryVersion: "0", _csrf: csrfToken(joint) });
+    expect(summary.status).toBe(403);
+    expect(summary.text).toContain("Quarter 2 has not started yet");
+    expect(await s.db.prisma.reviewSummary.count()).toBe(0);
     // Its first day is open.
     on("2023-07-01");
     const officer = await s.as("officer");
@@ -115,11 +126,15 @@ describe("quarters without a review", () => {
 });
 
 describe("which plan and quarter partners work on", () => {
-  it("a draft of next year's plan does not take over, and in April quarter 4 of the ending plan is listed", async () => {
+  // In March 2024 the coordinators roll the plan over (2024/25 as a draft) and close 2023/24's first three quarters.
+  beforeAll(async () => {
     on("2024-03-20");
-    await s.services.planAdmin.rollover(s.partners.coordinator, 2023); // 2024/25 as a draft
+    await s.services.planAdmin.rollover(s.partners.coordinator, 2023);
     await setClosed(2023, [1, 2, 3]);
+    vi.useRealTimers();
+  });
 
+  it("a draft of next year's plan does not take over, and in April quarter 4 of the ending plan is listed", async () => {
     on("2024-04-20"); // quarter 1 of 2024/25 has started; quarter 4 of 2023/24 is due in April
     const [officer, coordinator] = [await s.as("officer"), await s.as("coordinator")];
     const updates = (await officer.get("/partners/updates").expect(200)).text;
@@ -141,12 +156,35 @@ describe("which plan and quarter partners work on", () => {
       "Hate Crime Plan 2024/25, quarter 1 (April to June 2024) – draft",
     );
 
-    // Officers cannot record on the draft.
+    // Officers cannot record on the draft; coordinators can.
     const draftItem = await s.db.prisma.commitment.findFirstOrThrow({
       where: { objective: { plan: { startYear: 2024 } }, leads: { some: { agency: { code: "NSC" } } } },
     });
     const draftPage = (await officer.get(page(draftItem.id, 1)).expect(200)).text;
     expect(draftPage).toContain("This plan is still a draft");
+    expect(draftPage).not.toContain('name="status"');
+    const refused = await officer
+      .post(page(draftItem.id, 1))
+      .type("form")
+      .send({
+        agency: "NSC",
+        status: "GREEN",
+        commentary: "Early",
+        version: "0",
+        replaces: "",
+        _csrf: csrfToken(draftPage),
+      });
+    expect(refused.status).toBe(403);
+    expect(refused.text).toContain("This plan is still a draft");
+    expect(
+      (await postReview(coordinator, page(draftItem.id, 1), { status: "GREEN", commentary: "Set up" })).status,
+    ).toBe(302);
+    const draftRisk = await s.db.prisma.risk.findFirstOrThrow({
+      where: { plan: { startYear: 2024 }, ownerAgency: { code: "NSC" } },
+    });
+    expect((await officer.get(page(draftRisk.id, 1, "risks")).expect(200)).text).toContain(
+      "This plan is still a draft",
+    );
   });
 
   it("lists every open quarter with updates outstanding, across plans, soonest deadline first", async () => {

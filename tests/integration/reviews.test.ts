@@ -3,8 +3,18 @@
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
+import { formatDate } from "../../src/content/dates.ts";
+import type { Quarter } from "../../src/services/plan-year.ts";
 import { type Agent, csrfToken } from "../helpers/partners.ts";
-import { postReview, reviewPage as page, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
+import {
+  agencyUpdates,
+  formAgency,
+  historyRows,
+  postReview,
+  reviewPage as page,
+  type SeededApp,
+  seededApp,
+} from "../helpers/seeded-app.ts";
 
 let s: SeededApp;
 let nscOfficer: Agent;
@@ -67,6 +77,7 @@ describe("an officer's quarterly update", () => {
     const audit = await s.db.prisma.auditEvent.findFirstOrThrow({
       where: { action: "review.saved", entityId: `${s.ids.nscCommitment}/Q1/NSC` },
     });
+    expect(audit).toMatchObject({ entityType: "CommitmentReview", actorId: s.partners.officer.id });
     expect(audit.after).toMatchObject({ status: "AMBER", version: 1 });
 
     const after = await nscOfficer.get(page(s.ids.nscCommitment, 1)).expect(200);
@@ -120,23 +131,138 @@ describe("an officer's quarterly update", () => {
       });
       expect(res.status).toBe(403);
     }
-    // Risks: only the owning agency's officers.
-    const risk = await postWithoutForm(police, page(s.ids.nscRisk, 1, "risks"), {
-      agency: "Police",
-      status: "RED",
-      commentary: "not ours",
-      version: "0",
-    });
-    expect(risk.status).toBe(403);
+    // Risks: only the owning agency's officers, whichever agency the form names.
+    expect((await police.get(page(s.ids.nscRisk, 1, "risks")).expect(200)).text).not.toContain('name="status"');
+    for (const agency of ["Police", "NSC"]) {
+      const risk = await postWithoutForm(police, page(s.ids.nscRisk, 1, "risks"), {
+        agency,
+        status: "RED",
+        commentary: "not ours",
+        version: "0",
+      });
+      expect(risk.status).toBe(403);
+      expect(risk.text).toContain("Only the lead agency&#39;s officers and coordinators can update this review.");
+    }
     expect(await snapshot()).toEqual(before);
   });
 
-  it("keeps each review's history to itself", async () => {
+  it("shows the history of this agency's update of this item and quarter only, newest first, with who saved each", async () => {
+    // A joint item, so another agency's update of the same quarter is on the page too.
+    const path = page(s.ids.allCommitment, 3);
     const police = await s.as("otherOfficer");
-    await postReview(police, page(s.ids.policeCommitment, 1), { status: "AMBER", commentary: "Police-only remark" });
-    const nsc = await nscOfficer.get(page(s.ids.nscCommitment, 1));
-    expect(nsc.text).toContain("Panel terms agreed");
-    expect(nsc.text).not.toContain("Police-only remark");
+    await postReview(nscOfficer, path, { status: "AMBER", commentary: "NSC first: venue booked" });
+    await postReview(nscOfficer, path, { status: "GREEN", commentary: "NSC second: event held" });
+    await postReview(police, path, { status: "RED", commentary: "Police: nobody free" });
+    await postReview(police, page(s.ids.policeCommitment, 3), { status: "AMBER", commentary: "Police-only remark" });
+    await postReview(nscOfficer, page(s.ids.allCommitment, 4), { status: "GREEN", commentary: "NSC next quarter" });
+
+    const html = (await nscOfficer.get(path).expect(200)).text;
+    expect(html).toContain("History of North Somerset Council&#39;s update");
+    expect(historyRows(html)).toEqual([
+      ["officer.nsc (NSC)", "Version 2: Amber to Green", "NSC second: event held"],
+      ["officer.nsc (NSC)", "Version 1: No update to Amber", "NSC first: venue booked"],
+    ]);
+    expect(html).not.toContain("Police-only remark");
+  });
+
+  it("saves a second version over the first: the history and the audit trail say what changed, and nothing is marked replaced", async () => {
+    const path = page(s.ids.nscRisk, 4, "risks");
+    await postReview(nscOfficer, path, { status: "AMBER", commentary: "Campaign planned" });
+    expect((await postReview(nscOfficer, path, { status: "GREEN", commentary: "Campaign launched" })).status).toBe(302);
+
+    const nsc = await s.db.prisma.agency.findUniqueOrThrow({ where: { code: "NSC" } });
+    const review = await s.db.prisma.review.findUniqueOrThrow({
+      where: { riskId_quarter_agencyId: { riskId: s.ids.nscRisk, quarter: 4, agencyId: nsc.id } },
+      include: { versions: { orderBy: { version: "asc" } } },
+    });
+    expect(review).toMatchObject({
+      status: "GREEN",
+      commentary: "Campaign launched",
+      version: 2,
+      authorAgencyId: nsc.id,
+    });
+    expect(review.versions.map((v) => [v.version, v.previousStatus, v.status, v.replacedVersion, v.authorId])).toEqual([
+      [1, null, "AMBER", null, s.partners.officer.id],
+      [2, "AMBER", "GREEN", null, s.partners.officer.id],
+    ]);
+    const events = await s.db.prisma.auditEvent.findMany({
+      where: { action: "review.saved", entityType: "RiskReview", entityId: `${s.ids.nscRisk}/Q4/NSC` },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => [e.before, e.after])).toEqual([
+      [null, { status: "AMBER", commentary: "Campaign planned", version: 1, replacedVersion: null }],
+      [
+        { status: "AMBER", commentary: "Campaign planned", version: 1 },
+        { status: "GREEN", commentary: "Campaign launched", version: 2, replacedVersion: null },
+      ],
+    ]);
+  });
+
+  it("needs no commentary for Not started in the first quarter, but does for any other first status", async () => {
+    const police = await s.as("otherOfficer");
+    const none = { status: "NOT_STARTED", commentary: "" };
+    expect((await postReview(police, page(s.ids.policeCommitment, 1), none)).status).toBe(302);
+    expect((await postReview(police, page(s.ids.policeCommitment, 2), none)).status).toBe(302);
+    const green = await postReview(police, page(s.ids.partnershipRisk, 1, "risks"), {
+      status: "GREEN",
+      commentary: "",
+    });
+    expect(green.status).toBe(400);
+    expect(green.text).toContain("say why the status has changed since last quarter");
+  });
+
+  it("says what is being reviewed, who leads it and when the update is due", async () => {
+    const commitment = await s.db.prisma.commitment.findUniqueOrThrow({
+      where: { id: s.ids.nscCommitment },
+      include: { objective: true },
+    });
+    const q2 = await s.db.prisma.planQuarter.findUniqueOrThrow({
+      where: { planId_quarter: { planId: s.ids.planId, quarter: 2 } },
+    });
+    const single = (await nscOfficer.get(page(s.ids.nscCommitment, 2)).expect(200)).text;
+    expect(single).toContain(`Objective ${commitment.objective.number}: ${commitment.objective.title}`);
+    expect(single).toContain("Lead: NSC");
+    expect(single).toContain(`Update by ${formatDate(q2.deadline!)}.`);
+    // One lead agency: no count of agencies, no list of each agency's update.
+    expect(single).not.toContain("lead agencies have updated");
+    expect(single).not.toContain("Each agency's update");
+
+    const risk = await s.db.prisma.risk.findUniqueOrThrow({ where: { id: s.ids.nscRisk } });
+    const riskPage = (await nscOfficer.get(page(s.ids.nscRisk, 2, "risks")).expect(200)).text;
+    expect(riskPage).toContain(`How we will tackle it: ${risk.mitigation}`);
+    expect(riskPage).toContain("Lead: NSC");
+    expect((await nscOfficer.get(page(s.ids.policeSariCommitment, 2)).expect(200)).text).toContain(
+      "Lead: Police / SARI",
+    );
+  });
+
+  it("lets every agency's officers record their own update of a risk no agency owns", async () => {
+    const path = page(s.ids.partnershipRisk, 2, "risks");
+    const sari = await s.as("sariOfficer");
+    const view = (await sari.get(path).expect(200)).text;
+    expect(view).toContain("Lead: All agencies");
+    expect(formAgency(view)).toBe("Stand Against Racism and Inequality");
+    expect((await postReview(sari, path, { status: "AMBER", commentary: "SARI: volunteers trained" })).status).toBe(
+      302,
+    );
+    expect(agencyUpdates((await nscOfficer.get(path)).text)).toEqual([
+      ["North Somerset Council", "Not updated yet."],
+      ["Avon and Somerset Police", "Not updated yet."],
+      ["Stand Against Racism and Inequality", expect.stringMatching(/^Amber SARI: volunteers trained officer\.sari, /)],
+    ]);
+  });
+
+  it("knows only four quarters, whoever asks", async () => {
+    const coordinator = { ...s.partners.coordinator, agencyCode: "NSC", twoFactorEnabled: false };
+    await expect(
+      s.services.reviews.save(coordinator, "commitment", s.ids.nscCommitment, 5 as Quarter, {
+        agencyCode: "NSC",
+        status: "GREEN",
+        commentary: "A fifth quarter",
+        version: 0,
+      }),
+    ).rejects.toMatchObject({ status: 404, message: "The quarter could not be found." });
+    expect(await s.db.prisma.review.count({ where: { quarter: { notIn: [1, 2, 3, 4] } } })).toBe(0);
   });
 
   it("loads a risk, not the commitment with the same id, on a risk's page", async () => {
@@ -149,10 +275,12 @@ describe("an officer's quarterly update", () => {
 
 describe("pages that can only be read", () => {
   it("say so to a viewer, with a way back to the plan rather than to a task list they cannot open", async () => {
+    await postReview(nscOfficer, page(s.ids.nscCommitment, 4), { status: "GREEN", commentary: "Panel terms agreed" });
     const viewer = await s.as("viewer");
-    const res = await viewer.get(page(s.ids.nscCommitment, 1)).expect(200);
+    const res = await viewer.get(page(s.ids.nscCommitment, 4)).expect(200);
     expect(res.text).toContain('<h1 class="govuk-heading-l">Review of a commitment</h1>');
-    expect(res.text).toContain("<title>Review of a commitment, quarter 1");
+    expect(res.text).toContain("<title>Review of a commitment, quarter 4");
+    expect(res.text).not.toContain('name="status"');
     expect(res.text).not.toContain("Update a commitment");
     expect(res.text).not.toContain("Back to your updates");
     expect(res.text).toContain('href="/partners/plans/2023-24" class="govuk-back-link">Back to the 2023/24 plan');
@@ -179,6 +307,12 @@ describe("closed quarters and retired items", () => {
     const path = page(s.ids.nscCommitment, 3);
     const view = await nscOfficer.get(path).expect(200);
     expect(view.text).toContain("This quarter has been closed by a coordinator.");
+    // A viewer could not update it open or closed, and is told that.
+    const viewer = (await (await s.as("viewer")).get(path).expect(200)).text;
+    expect(viewer).toContain(
+      "You can read this review. Only the lead agency&#39;s officers and coordinators can update it.",
+    );
+    expect(viewer).not.toContain("closed by a coordinator");
     const res = await postWithoutForm(nscOfficer, path, {
       agency: "NSC",
       status: "GREEN",
@@ -247,6 +381,7 @@ describe("bad input", () => {
     [{ status: "RED", commentary: "x", version: "-1" }, 400, "The form was not sent correctly"],
     [{ status: "RED", commentary: "x", agency: "" }, 400, "The form was not sent correctly"],
     [{ status: "RED", commentary: "x", version: "99" }, 409, "Someone else saved this first"],
+    [{ status: "PURPLE", commentary: "x", agency: "Nobody" }, 400, "Select a status"],
     [{ status: "RED", commentary: "x", colour: "blue" }, 400, "The form sent something it should not"],
   ])("POST %o answers %i and stores nothing", async (fields, status, message) => {
     const before = await snapshot();
