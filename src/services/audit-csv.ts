@@ -1,8 +1,8 @@
 // The audit trail's filtered events as CSV, safe to open in a spreadsheet the same way as the
 // plan's reviews (services/exports/csv.ts): UTF-8 with a byte order mark, every cell a
 // spreadsheet would take for a formula (=, +, -, @, tab, carriage return) neutralised.
-import { stringify } from "csv-stringify/sync";
 import type { AuditService } from "./audit.ts";
+import { spreadsheetCsv } from "./exports/csv.ts";
 
 export const AUDIT_CSV_COLUMNS = [
   "When (UK time)",
@@ -38,13 +38,5 @@ export function renderAuditCsv(events: Awaited<ReturnType<AuditService["exportRo
     json(e.before),
     json(e.after),
   ]);
-  const csv = stringify(rows, {
-    bom: true,
-    header: true,
-    columns: [...AUDIT_CSV_COLUMNS],
-    escape_formulas: true,
-    record_delimiter: "windows",
-    quoted_string: true,
-  });
-  return Buffer.from(csv, "utf8");
+  return spreadsheetCsv(AUDIT_CSV_COLUMNS, rows);
 }

@@ -81,10 +81,15 @@ export function renderCsv(doc: PlanDocument): Buffer {
   for (const r of doc.risks) {
     quarterRows("Risk", "", String(r.number), r.description, r.mitigation, r.ownerLabel, r.quarters);
   }
+  return spreadsheetCsv(CSV_COLUMNS, rows);
+}
+
+/** Rows under a header, as a spreadsheet opens them safely: BOM, CRLF, quoted, formulas neutralised. */
+export function spreadsheetCsv(columns: readonly string[], rows: string[][]): Buffer {
   const csv = stringify(rows, {
     bom: true,
     header: true,
-    columns: [...CSV_COLUMNS],
+    columns: [...columns],
     escape_formulas: true,
     record_delimiter: "windows",
     quoted_string: true,
