@@ -36,8 +36,8 @@ export interface JobQueue {
   send(name: string, data: object, options?: { singletonKey?: string }): Promise<void>;
   /** Runs a job on `cron` (every instance may ask; pg-boss makes one job per slot). */
   schedule(name: string, cron: string): Promise<void>;
-  /** Jobs waiting (queued or waiting to retry) and running, by queue. */
-  state(): Promise<Record<string, { waiting: number; running: number }>>;
+  /** Jobs of one queue waiting (queued or waiting to retry) and running. */
+  state(name: string): Promise<{ waiting: number; running: number }>;
 }
 
 export interface QueueOptions {
@@ -111,16 +111,11 @@ export function jobQueue(db: Database, logger: Logger, options: QueueOptions = {
       await boss.schedule(name, cron, {}, { tz: "Europe/London" });
     },
 
-    async state() {
-      const rows = await boss.getQueues();
-      const result: Record<string, { waiting: number; running: number }> = {};
-      for (const { name } of rows) {
-        // States run created, retry, active, completed, ...: "before" counts those ahead of one.
-        const waiting = await boss.getQueueSize(name, { before: "active" });
-        const running = (await boss.getQueueSize(name, { before: "completed" })) - waiting;
-        result[name] = { waiting, running };
-      }
-      return result;
+    async state(name) {
+      // States run created, retry, active, completed, ...: "before" counts those ahead of one.
+      const waiting = await boss.getQueueSize(name, { before: "active" });
+      const running = (await boss.getQueueSize(name, { before: "completed" })) - waiting;
+      return { waiting, running };
     },
   };
 }

@@ -222,7 +222,7 @@ export function emailService(prisma: PrismaClient, options: EmailOptions) {
     /** What the queue holds for email now, for the Emails page. */
     async queueState() {
       if (!queue.started) return undefined;
-      return (await queue.state())[EMAIL_JOB] ?? { waiting: 0, running: 0 };
+      return queue.state(EMAIL_JOB);
     },
   };
 }
