@@ -94,6 +94,7 @@ const FIELD_LABELS: Record<string, string> = {
   opening: "opening times",
   status: "status",
   commentary: "commentary",
+  evidence: "evidence links",
   reason: "reason",
 };
 
@@ -111,6 +112,7 @@ function valueText(field: string, value: unknown, names: Names): string {
     return (id !== undefined && names.objectives.get(id)) || "another objective";
   }
   if (typeof value === "boolean") return value ? "yes" : "no";
+  if (field === "evidence") return Array.isArray(value) && value.length > 0 ? `${value.length} links` : "none";
   if (Array.isArray(value))
     return value.length === 0 ? "none" : value.map((v) => names.agencies.get(num(v) ?? -1) ?? String(v)).join(", ");
   return String(value);
@@ -129,7 +131,17 @@ export function changes(before: unknown, after: unknown, names: Names): string[]
     if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) continue;
     const fromText = valueText(field, from, names);
     const toText = valueText(field, to, names);
-    const long = ["text", "description", "vision", "introduction", "mitigation", "commentary", "reason", "strapline"];
+    const long = [
+      "text",
+      "description",
+      "vision",
+      "introduction",
+      "mitigation",
+      "commentary",
+      "evidence",
+      "reason",
+      "strapline",
+    ];
     if (long.includes(field) || fromText.length > 40 || toText.length > 40) {
       out.push(fromText === "none" ? `${label} written` : toText === "none" ? `${label} removed` : `${label} changed`);
     } else out.push(`${label} ${fromText} → ${toText}`);
@@ -183,8 +195,10 @@ const review: Describer = (e, names) => {
   const where = ref ? `${firstUpper(item)}, quarter ${ref.quarter}` : firstUpper(item);
   const b = e.before === null || e.before === undefined ? undefined : obj(e.before);
   const a = obj(e.after);
+  const agency = ref?.code ? (names.agencyCodes.get(ref.code) ?? ref.code) : "an agency";
+  if (e.action === "review.more-requested") return `${where}: asked ${agency} for more: "${str(a.request)}"`;
+  if (e.action === "review.signed-off") return `${where}, ${agency}'s update: signed off version ${num(a.version)}`;
   if (e.action === "review.saved") {
-    const agency = ref?.code ? (names.agencyCodes.get(ref.code) ?? ref.code) : "an agency";
     const parts = b
       ? changes(b, a, names)
       : [`status ${statusText(a.status)}`, str(a.commentary) ? "commentary written" : "no commentary"];
@@ -255,6 +269,8 @@ const DESCRIBERS: Record<string, Describer> = {
   "email.retried": () => "Tried sending a failed email again",
   "review.saved": review,
   "review.summary.saved": review,
+  "review.more-requested": review,
+  "review.signed-off": review,
   "review.summary.cleared": review,
   "quarter.closed": quarter,
   "quarter.reopened": quarter,

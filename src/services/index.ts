@@ -44,7 +44,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     audit,
     accounts,
     agencies: agencyService(db.prisma, audit),
-    reviews: reviewService(db.prisma, audit),
+    reviews: reviewService(db.prisma, audit, { emails, publicBaseUrl: config.publicBaseUrl }),
     planAdmin: planAdminService(db.prisma, audit, plans),
     planDocuments: planDocumentService(plans),
     twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),

@@ -19,6 +19,10 @@ export interface AgencyUpdate {
   updatedAt: Date;
   updatedBy: string | null;
   updatedByAgency: string | null;
+  /** A coordinator has asked for more, and nobody has answered yet. */
+  moreNeeded: boolean;
+  /** A coordinator has signed off this version. */
+  signedOff: boolean;
 }
 
 /** A coordinator's summary status for an item led by several agencies. */
@@ -349,6 +353,8 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
           agency: { select: { id: true, code: true, name: true, position: true } },
           author: { select: { name: true } },
           authorAgency: { select: { code: true } },
+          signedOffVersion: true,
+          requests: { where: { answeredAt: null }, select: { id: true } },
         },
         orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
       }),
@@ -383,6 +389,8 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
       updatedAt: r.updatedAt,
       updatedBy: r.author?.name ?? null,
       updatedByAgency: r.authorAgency?.code ?? null,
+      moreNeeded: r.requests.length > 0,
+      signedOff: r.signedOffVersion === r.version,
     });
     updatesOf.set(key, list);
   }

@@ -13,7 +13,7 @@ import {
 } from "./plans.ts";
 import { RAG_RANK, recorded, type ShownStatus } from "./review-rules.ts";
 
-export type TaskState = "UPDATED" | "TO_DO" | "OVERDUE";
+export type TaskState = "UPDATED" | "MORE_NEEDED" | "TO_DO" | "OVERDUE";
 
 export interface Task {
   kind: "commitment" | "risk";
@@ -69,6 +69,10 @@ export function tasksOf(plan: PlanView, quarter: Quarter, now: Date, agencyCode?
       agencyCode === undefined
         ? missing.length === 0 || review.summary !== null
         : review.updates.some((u) => u.agency.code === agencyCode);
+    // A coordinator's request for more reopens the task until the agency's next save.
+    const moreNeeded = review.updates.some(
+      (u) => u.moreNeeded && (agencyCode === undefined || u.agency.code === agencyCode),
+    );
     const codes = named ? named.map((a) => a.code) : [];
     return {
       kind,
@@ -81,7 +85,7 @@ export function tasksOf(plan: PlanView, quarter: Quarter, now: Date, agencyCode?
       missing,
       review,
       previous: quarter > 1 ? quarters[quarter - 2]! : null,
-      state: done ? "UPDATED" : overdue ? "OVERDUE" : "TO_DO",
+      state: moreNeeded ? "MORE_NEEDED" : done ? "UPDATED" : overdue ? "OVERDUE" : "TO_DO",
       href: `/partners/${kind === "commitment" ? "commitments" : "risks"}/${id}/reviews/${quarter}`,
     };
   };
@@ -145,6 +149,24 @@ export function progressService(plans: ReturnType<typeof planService>, now: () =
         }),
       );
       return quarters.filter((q) => q.outstanding > 0).sort(byDeadline);
+    },
+
+    /**
+     * Where "Save and go to the next update" goes: the next update still to do in "Your updates"
+     * after the one just saved (in the same quarter, then from its start, then the next quarter).
+     */
+    async nextUpdate(user: Express.User, current: { kind: Task["kind"]; id: number; quarter: Quarter }) {
+      const quarters = await this.updates(user);
+      const here = quarters.findIndex(
+        (q) => q.quarter === current.quarter && q.tasks.some((t) => t.kind === current.kind && t.id === current.id),
+      );
+      const ordered = here < 0 ? quarters : [...quarters.slice(here), ...quarters.slice(0, here)];
+      const tasks = ordered.flatMap((q, i) => {
+        if (i > 0 || here < 0) return q.tasks;
+        const at = q.tasks.findIndex((t) => t.kind === current.kind && t.id === current.id);
+        return [...q.tasks.slice(at + 1), ...q.tasks.slice(0, at)];
+      });
+      return tasks.find((t) => t.state !== "UPDATED");
     },
 
     /**

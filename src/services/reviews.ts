@@ -7,12 +7,23 @@
 import { Prisma, type PrismaClient, type RagStatus } from "../generated/prisma/client.ts";
 import { formatDate } from "../content/dates.ts";
 import type { AuditService } from "./audit.ts";
+import type { EmailService } from "./email/emails.ts";
 import { FieldError, forbidden, notFound } from "./errors.ts";
 import { QUARTERS, type Quarter, quarterDates, yearLabel } from "./plan-year.ts";
 import { type LeadAgency, leadCodesLabel } from "./plans.ts";
+import { reviewFollowUp } from "./review-follow-up.ts";
 import { commentaryRequired, lowestStatus, quarterStarted, quarterStatus } from "./review-rules.ts";
 
 export type ReviewSubjectKind = "commitment" | "risk";
+
+/** A link to evidence behind an update: a report, a web page, a shared document. */
+export interface EvidenceLink {
+  title: string;
+  url: string;
+}
+
+/** "No change since last quarter": last quarter's status again, where that needs no commentary. */
+export const UNCHANGED = "UNCHANGED";
 
 /** Thrown inside a save transaction when the version has moved on; rolls it back. */
 const STALE = Symbol("stale review version");
@@ -20,8 +31,12 @@ const STALE = Symbol("stale review version");
 export interface ReviewInput {
   /** The agency whose update this is. */
   agencyCode: string;
-  status: RagStatus;
+  status: RagStatus | typeof UNCHANGED;
   commentary: string;
+  /** The update's evidence links, replacing what it had; none when left out. */
+  evidence?: EvidenceLink[];
+  /** The coordinators' requests for more the person was shown: this save answers them. */
+  answers?: number[];
   /** The version the person started from. */
   version: number;
   /** "Replace it with mine" on the conflict page: the saved version this replaces. */
@@ -39,6 +54,7 @@ export interface SummaryInput {
 export interface SavedVersion {
   status: RagStatus | null;
   commentary: string;
+  evidence: EvidenceLink[];
   version: number;
   authorId: number | null;
   authorName: string | null;
@@ -67,10 +83,32 @@ interface Subject {
   retired: boolean;
 }
 
+/** The conflict page's "saved version" when the other save was the first. */
+const NOTHING_SAVED = (at: Date): SavedVersion => ({
+  status: null,
+  commentary: "",
+  evidence: [],
+  version: 0,
+  authorId: null,
+  authorName: null,
+  updatedAt: at,
+});
+
 const agencyOrder = [{ position: "asc" as const }, { name: "asc" as const }];
 const agencyFields = { id: true, code: true, name: true } as const;
 
-export function reviewService(prisma: PrismaClient, audit: AuditService, now: () => Date = () => new Date()) {
+export interface ReviewServiceOptions {
+  /** For the emails asking a lead agency for more. */
+  emails: EmailService;
+  publicBaseUrl: string | undefined;
+}
+
+export function reviewService(
+  prisma: PrismaClient,
+  audit: AuditService,
+  options: ReviewServiceOptions,
+  now: () => Date = () => new Date(),
+) {
   async function subject(kind: ReviewSubjectKind, id: number): Promise<Subject> {
     const everyAgency = () =>
       prisma.agency.findMany({ where: { active: true }, orderBy: agencyOrder, select: agencyFields });
@@ -175,10 +213,12 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       author?: { name: string } | null;
     },
     commentary: string,
+    evidence: unknown = [],
   ): SavedVersion {
     return {
       status: row.status,
       commentary,
+      evidence: evidence as EvidenceLink[],
       version: row.version,
       authorId: row.authorId,
       authorName: row.author?.name ?? null,
@@ -194,11 +234,7 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
   async function conflictFor(kind: ReviewSubjectKind, id: number, quarter: number, agencyId: number, version: number) {
     const current = await currentUpdate(kind, id, quarter, agencyId);
     if ((current?.version ?? 0) === version) return undefined;
-    return new ReviewConflict(
-      current
-        ? saved(current, current.commentary)
-        : { status: null, commentary: "", version: 0, authorId: null, authorName: null, updatedAt: now() },
-    );
+    return new ReviewConflict(current ? saved(current, current.commentary, current.evidence) : NOTHING_SAVED(now()));
   }
 
   /** Checks that this person may record `agencyCode`'s update of this quarter; returns the agency. */
@@ -212,6 +248,8 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
   }
 
   return {
+    ...reviewFollowUp({ prisma, audit, ...options, now, subject, quarterState, updateKey }),
+
     /**
      * Everything the review page shows: the subject, each lead agency's update this quarter, the
      * quarter's status and summary, and the form for the agency this person records for
@@ -223,7 +261,16 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       const [updates, previousUpdates, summary, state] = await Promise.all([
         prisma.review.findMany({
           where: { ...key, quarter },
-          include: { author: { select: { name: true } }, agency: { select: agencyFields } },
+          include: {
+            author: { select: { name: true } },
+            agency: { select: agencyFields },
+            signedOffBy: { select: { name: true } },
+            requests: {
+              where: { answeredAt: null },
+              orderBy: { requestedAt: "asc" },
+              include: { requestedBy: { select: { name: true } } },
+            },
+          },
         }),
         quarter > 1 ? prisma.review.findMany({ where: { ...key, quarter: quarter - 1 } }) : [],
         prisma.reviewSummary.findUnique({ where: summaryKey(kind, id, quarter), include: { author: true } }),
@@ -284,9 +331,18 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
           review: {
             status: current?.status ?? null,
             commentary: current?.commentary ?? "",
+            evidence: (current?.evidence ?? []) as unknown as EvidenceLink[],
             version: current?.version ?? 0,
           },
           previous: previous ? { status: previous.status, commentary: previous.commentary } : null,
+          /** "No change since last quarter" is offered when last quarter's status needs no commentary to repeat. */
+          noChange: previous ? !commentaryRequired(previous.status, previous.status) : false,
+          /** The coordinators' open requests for more, which the next save answers. */
+          requests: current?.requests ?? [],
+          signedOff:
+            current && current.signedOffVersion === current.version
+              ? { by: current.signedOffBy?.name ?? null, at: current.signedOffAt! }
+              : null,
           history,
         },
         closed: state.closed,
@@ -318,10 +374,20 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
       if (stale) throw stale;
       const previous =
         quarter > 1 ? await prisma.review.findUnique({ where: updateKey(kind, id, quarter - 1, agency.id) }) : null;
-      if (commentaryRequired(input.status, previous?.status ?? "NOT_STARTED") && input.commentary.trim() === "") {
+      let status: RagStatus;
+      if (input.status !== UNCHANGED) status = input.status;
+      else if (previous && !commentaryRequired(previous.status, previous.status)) status = previous.status;
+      else
+        throw new FieldError(
+          "status",
+          previous
+            ? "Select a status: last quarter's was Red or Amber, which needs commentary every quarter"
+            : "Select a status: there was no update last quarter",
+        );
+      if (commentaryRequired(status, previous?.status ?? "NOT_STARTED") && input.commentary.trim() === "") {
         throw new FieldError(
           "commentary",
-          input.status === "RED" || input.status === "AMBER"
+          status === "RED" || status === "AMBER"
             ? "Enter commentary: say what the issues are and what is being done"
             : "Enter commentary: say why the status has changed since last quarter",
         );
@@ -332,8 +398,9 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
         await prisma.$transaction(async (tx) => {
           const before = await tx.review.findUnique({ where: updateKey(kind, id, quarter, agency.id) });
           const data = {
-            status: input.status,
+            status,
             commentary: input.commentary,
+            evidence: (input.evidence ?? []) as unknown as Prisma.InputJsonValue,
             version: input.version + 1,
             authorId: user.id,
             authorAgencyId: user.agencyId,
@@ -357,8 +424,9 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
               reviewId,
               version: data.version,
               previousStatus: before?.status ?? null,
-              status: input.status,
+              status,
               commentary: input.commentary,
+              evidence: data.evidence,
               replacedVersion,
               authorId: user.id,
               authorAgencyId: user.agencyId,
@@ -371,11 +439,30 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
               action: "review.saved",
               entityType: kind === "commitment" ? "CommitmentReview" : "RiskReview",
               entityId: `${id}/Q${quarter}/${agency.code}`,
-              before: before ? { status: before.status, commentary: before.commentary, version: before.version } : null,
-              after: { status: input.status, commentary: input.commentary, version: data.version, replacedVersion },
+              before: before
+                ? {
+                    status: before.status,
+                    commentary: before.commentary,
+                    evidence: before.evidence,
+                    version: before.version,
+                  }
+                : null,
+              after: {
+                status,
+                commentary: input.commentary,
+                evidence: data.evidence,
+                version: data.version,
+                replacedVersion,
+              },
             },
             tx,
           );
+          // The requests this person was shown are answered by this version.
+          if (input.answers?.length)
+            await tx.reviewRequest.updateMany({
+              where: { reviewId, id: { in: input.answers }, answeredAt: null },
+              data: { answeredAt: at, answeredVersion: data.version },
+            });
         });
       } catch (err) {
         // Saved meanwhile, or two first saves at once (the unique item, quarter and agency lets one win).
@@ -396,12 +483,7 @@ export function reviewService(prisma: PrismaClient, audit: AuditService, now: ()
         throw forbidden("Only coordinators can set the summary of an item several agencies lead.");
       const key = summaryKey(kind, id, quarter);
       const current = await prisma.reviewSummary.findUnique({ where: key, include: { author: true } });
-      const stale = () =>
-        new ReviewConflict(
-          current
-            ? saved(current, current.reason)
-            : { status: null, commentary: "", version: 0, authorId: null, authorName: null, updatedAt: now() },
-        );
+      const stale = () => new ReviewConflict(current ? saved(current, current.reason) : NOTHING_SAVED(now()));
       if ((current?.version ?? 0) !== input.version) throw stale();
       if (input.status !== null && input.reason.trim() === "")
         throw new FieldError("reason", "Enter the reason for setting the quarter's status");

@@ -110,13 +110,16 @@ export function reviewFields(html: string): { agency: string; version: string; _
   return { agency, version, _csrf: csrfToken(html) };
 }
 
+/** The coordinators' requests for more a review form shows, which its save answers. */
+const reviewAnswers = (html: string) => [...html.matchAll(/name="answers" value="(\d+)"/g)].map((m) => m[1]!);
+
 /** Posts a review form as the page `from` (already fetched, or fetched now) would, with `fields` over its own. */
-export async function postReview(agent: Agent, path: string, fields: Record<string, string>, from?: string) {
+export async function postReview(agent: Agent, path: string, fields: Record<string, string | string[]>, from?: string) {
   const html = from ?? (await agent.get(path)).text;
   return agent
     .post(path)
     .type("form")
-    .send({ ...reviewFields(html), replaces: "", ...fields });
+    .send({ ...reviewFields(html), answers: reviewAnswers(html), replaces: "", ...fields });
 }
 
 /** Posts a joint item's summary form as the review page `from` (already fetched, or fetched now) would. */

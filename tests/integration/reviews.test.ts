@@ -190,10 +190,10 @@ describe("an officer's quarterly update", () => {
       orderBy: { id: "asc" },
     });
     expect(events.map((e) => [e.before, e.after])).toEqual([
-      [null, { status: "AMBER", commentary: "Campaign planned", version: 1, replacedVersion: null }],
+      [null, { status: "AMBER", commentary: "Campaign planned", evidence: [], version: 1, replacedVersion: null }],
       [
-        { status: "AMBER", commentary: "Campaign planned", version: 1 },
-        { status: "GREEN", commentary: "Campaign launched", version: 2, replacedVersion: null },
+        { status: "AMBER", commentary: "Campaign planned", evidence: [], version: 1 },
+        { status: "GREEN", commentary: "Campaign launched", evidence: [], version: 2, replacedVersion: null },
       ],
     ]);
   });

@@ -50,6 +50,34 @@ group("audit descriptions", () => {
     ],
     [
       event({
+        action: "review.saved",
+        entityType: "CommitmentReview",
+        entityId: "12/Q1/Police",
+        before: { status: "GREEN", commentary: "", evidence: [], version: 1 },
+        after: { status: "GREEN", commentary: "", evidence: [{ title: "Report", url: "https://x.test" }], version: 2 },
+      }),
+      "Commitment 2.2 of the 2023/24 plan, quarter 1, Avon and Somerset Police's update: evidence links written",
+    ],
+    [
+      event({
+        action: "review.more-requested",
+        entityType: "CommitmentReview",
+        entityId: "12/Q1/Police",
+        after: { request: "Please add the number of schools visited", version: 2 },
+      }),
+      'Commitment 2.2 of the 2023/24 plan, quarter 1: asked Avon and Somerset Police for more: "Please add the number of schools visited"',
+    ],
+    [
+      event({
+        action: "review.signed-off",
+        entityType: "RiskReview",
+        entityId: "5/Q3/Police",
+        after: { version: 3 },
+      }),
+      "Risk 1 of the 2023/24 plan, quarter 3, Avon and Somerset Police's update: signed off version 3",
+    ],
+    [
+      event({
         action: "review.summary.saved",
         entityType: "CommitmentReview",
         entityId: "12/Q2",

@@ -37,6 +37,15 @@ const EXAMPLES: { [T in TemplateName]: TemplateParams[T] } = {
     dashboardUrl: `${base}/partners?show=2026-27:2`,
     accountUrl: reminder.accountUrl,
   },
+  "more-needed": {
+    name: "Sam Officer",
+    agencyName: "Avon and Somerset Police",
+    item: items[0]!.text,
+    quarterLabel: "quarter 2 (July to September 2026)",
+    request: "Please add the number of <schools> visited",
+    requestedBy: "Chris Coordinator",
+    url: items[0]!.url,
+  },
 };
 
 describe.each(TEMPLATE_NAMES)("the %s email", (template) => {
@@ -45,7 +54,7 @@ describe.each(TEMPLATE_NAMES)("the %s email", (template) => {
     expect(await htmlErrors(email.html, `views/emails/${template}.html`)).toEqual([]);
     expect(await axeViolations(email.html, { disableRules: ["region"] })).toEqual([]);
     expect(email.html).toContain('<html lang="en">');
-    expect(email.html).toContain(`<title>${email.subject.replaceAll("&", "&amp;")}</title>`);
+    expect(email.html).toContain(`<title>${email.subject.replaceAll("&", "&amp;").replaceAll("'", "&#39;")}</title>`);
     expect(email.text).not.toMatch(/<\/?(p|a|li|ul|h2|strong|html)\b/);
     expect(email.text).not.toMatch(/\n{3,}/);
   });
@@ -85,5 +94,19 @@ describe("the reminders", () => {
     expect(email.text).toContain("Avon and Somerset Police (2 updates):");
     expect(email.html).toContain("<h2");
     expect(email.text).toContain(`See where the plan stands: ${base}/partners?show=2026-27:2`);
+  });
+});
+
+describe("the request for more", () => {
+  it("names the item, quarter and coordinator, quotes the request and links to the update", async () => {
+    const email = await renderEmail("more-needed", EXAMPLES["more-needed"]);
+    expect(email.subject).toBe(
+      "More needed on Avon and Somerset Police's update for quarter 2 (July to September 2026)",
+    );
+    expect(email.text).toContain("Chris Coordinator, a RHINS coordinator, has asked for more");
+    expect(email.text).toContain("Please add the number of <schools> visited");
+    expect(email.text).toContain(`save it: ${items[0]!.url}`);
+    expect(email.html).toContain("Please add the number of &lt;schools&gt; visited");
+    expect(email.html).toContain(`<a href="${items[0]!.url}"`);
   });
 });

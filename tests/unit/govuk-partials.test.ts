@@ -21,6 +21,7 @@ const COMPONENTS = [
   "button",
   "input",
   "textarea",
+  "character-count",
   "select",
   "radios",
   "checkboxes",
@@ -160,6 +161,19 @@ const TEXT_PARAMS: Record<Component, { params: Record<string, unknown>; times: n
   textarea: {
     params: { name: "n", label: { text: EVIL }, hint: { text: EVIL }, errorMessage: { text: EVIL }, value: EVIL },
     times: 4,
+  },
+  "character-count": {
+    params: {
+      name: "n",
+      maxlength: 10,
+      label: { text: EVIL },
+      hint: { text: EVIL },
+      errorMessage: { text: EVIL },
+      value: EVIL,
+      textareaDescriptionText: EVIL,
+      formGroup: { afterInput: { text: EVIL } },
+    },
+    times: 6,
   },
   select: {
     params: {

@@ -168,8 +168,7 @@ function confirmPage(
     paragraphs: string[];
     action: string;
     button: string;
-    items?: string[];
-    itemsHeading?: string;
+    lists?: { heading: string; items: string[] }[];
     warning?: string;
     fields?: Record<string, string>;
   },
@@ -877,10 +876,11 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
     get(`${P}/quarters/:quarter/close`, "coordinator", async (req, res) => {
       const startYear = yearParam(req);
       const quarter = quarterParam(req);
-      const [around, q, outstanding] = await Promise.all([
+      const [around, q, outstanding, unsigned] = await Promise.all([
         planPage(startYear),
         admin.getQuarter(startYear, quarter),
         admin.outstandingUpdates(startYear, quarter),
+        services.reviews.unsigned(startYear, quarter),
       ]);
       if (q.closed) return res.redirect(around.backHref);
       const n = outstanding.length;
@@ -893,10 +893,20 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
           n === 0
             ? "Every commitment and risk has been updated by its lead agencies."
             : `${n} ${n === 1 ? "commitment or risk has" : "commitments and risks have"} not been updated by every lead agency.`,
+          ...(unsigned.length > 0
+            ? [
+                `${unsigned.length} ${unsigned.length === 1 ? "update has" : "updates have"} not been signed off as they stand. You can still sign them off once it is closed.`,
+              ]
+            : []),
           "Once it is closed, officers can no longer record or change its updates. You can reopen it later.",
         ],
-        itemsHeading: "Still to update",
-        items: outstanding.map((t) => `${t.name}: ${t.text} (waiting for ${t.missing.join(", ")})`),
+        lists: [
+          {
+            heading: "Still to update",
+            items: outstanding.map((t) => `${t.name}: ${t.text} (waiting for ${t.missing.join(", ")})`),
+          },
+          { heading: "Not signed off yet", items: unsigned.map((u) => `${u.agency}'s update of: ${u.text}`) },
+        ],
         action: pathOf(req),
         button: `Close quarter ${quarter}`,
         fields: { confirmed: "yes" },
@@ -907,7 +917,12 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       const startYear = yearParam(req);
       const quarter = quarterParam(req);
       const confirmed = form.ok && form.data.confirmed === "yes";
-      if (!confirmed && (await admin.outstandingUpdates(startYear, quarter)).length > 0)
+      // Without the confirmation page's "yes", only a quarter with nothing missing or unsigned closes at once.
+      if (
+        !confirmed &&
+        ((await admin.outstandingUpdates(startYear, quarter)).length > 0 ||
+          (await services.reviews.unsigned(startYear, quarter)).length > 0)
+      )
         return res.redirect(303, pathOf(req));
       await admin.setQuarterClosed(req.user!, startYear, quarter, true);
       done(req, res, startYear, `Quarter ${quarter} closed: officers can no longer change its reviews`);

@@ -17,6 +17,7 @@ const CAN_DO = {
 
 const TASK_STATE = {
   UPDATED: { text: "Updated", classes: "govuk-tag--green" },
+  MORE_NEEDED: { text: "More needed", classes: "govuk-tag--yellow" },
   TO_DO: { text: "To do", classes: "govuk-tag--grey" },
   OVERDUE: { text: "Overdue", classes: "govuk-tag--red" },
 } as const;

@@ -11,20 +11,93 @@ import type { Services } from "../../services/index.ts";
 import { type Quarter, yearSlug } from "../../services/plan-year.ts";
 import { quarterMonths } from "../../services/plans.ts";
 import { COMMENTARY_MAX, RAG_DEFINITIONS, SUMMARY_REASON_MAX } from "../../services/review-rules.ts";
-import { ReviewConflict, type ReviewSubjectKind, type SavedVersion } from "../../services/reviews.ts";
-import { fieldErrors, idParam, parseForm, type FormErrors, type FormValues } from "../forms.ts";
+import { REQUEST_MAX } from "../../services/review-follow-up.ts";
+import {
+  type EvidenceLink,
+  ReviewConflict,
+  type ReviewSubjectKind,
+  type SavedVersion,
+  UNCHANGED,
+} from "../../services/reviews.ts";
+import { addError, fieldErrors, idParam, parseForm, type FormErrors, type FormValues } from "../forms.ts";
 import { get, post, type PartnerRoute } from "./route-table.ts";
 
 const version = z.string().regex(/^\d{1,9}$/, "version");
 const MALFORMED = "The form was not sent correctly. Reload the page and try again.";
 
+/** How many evidence links an update can have: the form shows those it has and two blank rows. */
+export const EVIDENCE_MAX = 10;
+const EVIDENCE_TITLE_MAX = 200;
+const EVIDENCE_URL_MAX = 2_000;
+const evidenceRows = Array.from({ length: EVIDENCE_MAX }, (_, i) => i + 1);
+
+/** A web address a partner can open: http or https, with a host. */
+const isWebAddress = (value: string) => {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "https:" || url.protocol === "http:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+};
+
 const reviewForm = z.object({
   agency: z.string().min(1).max(20),
-  status: z.enum(RagStatus, "Select a status"),
+  status: z.enum([UNCHANGED, ...Object.values(RagStatus)], "Select a status"),
   commentary: z.string().max(COMMENTARY_MAX, "Commentary must be 2,000 characters or fewer"),
+  ...(Object.fromEntries(
+    evidenceRows.flatMap((n) => [
+      [
+        `evidenceTitle${n}`,
+        z
+          .string()
+          .trim()
+          .max(EVIDENCE_TITLE_MAX, `Link ${n}'s title must be ${EVIDENCE_TITLE_MAX} characters or fewer`),
+      ],
+      [
+        `evidenceUrl${n}`,
+        z
+          .string()
+          .trim()
+          .max(EVIDENCE_URL_MAX, `Link ${n}'s web address must be 2,000 characters or fewer`)
+          .refine(
+            (v) => v === "" || isWebAddress(v),
+            `Enter link ${n}'s web address in the correct format, like https://www.example.org/report`,
+          ),
+      ],
+    ]),
+  ) as Record<`evidence${"Title" | "Url"}${number}`, z.ZodString>),
+  answers: z.array(z.string().regex(/^\d{1,9}$/)).max(50),
+  next: z.enum(["", "yes"]),
   version,
   replaces: z.string().regex(/^(\d{1,9})?$/, "replaces"),
 });
+
+/** The evidence links filled in, and an error for each half-filled row (a title without its address, or the reverse). */
+function evidenceOf(values: FormValues): { links: EvidenceLink[]; errors: [string, string][] } {
+  const links: EvidenceLink[] = [];
+  const errors: [string, string][] = [];
+  for (const n of evidenceRows) {
+    const title = String(values[`evidenceTitle${n}`] ?? "").trim();
+    const url = String(values[`evidenceUrl${n}`] ?? "").trim();
+    if (title === "" && url === "") continue;
+    if (url === "") errors.push([`evidenceUrl${n}`, `Enter the web address of link ${n}, or remove its title`]);
+    else if (title === "") errors.push([`evidenceTitle${n}`, `Enter a title for link ${n}, saying what it shows`]);
+    else links.push({ title, url });
+  }
+  return { links, errors };
+}
+
+const requestForm = z.object({
+  agency: z.string().min(1).max(20),
+  request: z
+    .string()
+    .trim()
+    .min(1, "Enter what you need to know")
+    .max(REQUEST_MAX, "The request must be 500 characters or fewer"),
+});
+
+const signOffForm = z.object({ agency: z.string().min(1).max(20), version });
 
 const summaryForm = z.object({
   summaryStatus: z.enum(RagStatus).or(z.literal("")),
@@ -45,6 +118,7 @@ interface Shown {
   conflict?: SavedVersion;
   summaryValues?: FormValues;
   summaryConflict?: SavedVersion;
+  requestValues?: FormValues;
 }
 
 const statusOptions = STATUS_ORDER.map((s) => ({
@@ -92,13 +166,23 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
       statusTags: STATUS_TAGS,
       statusOptions,
       // What the person typed, and the version they started from, survive every re-display.
+      // A new quarter's form starts from last quarter's status, chosen but not saved.
       values: shown.values ?? {
         agency: form?.agency.code ?? "",
-        status: form?.review.status ?? "",
+        status: form?.review.status ?? form?.previous?.status ?? "",
         commentary: form?.review.commentary ?? "",
+        ...Object.fromEntries(
+          (form?.review.evidence ?? []).flatMap((link, i) => [
+            [`evidenceTitle${i + 1}`, link.title],
+            [`evidenceUrl${i + 1}`, link.url],
+          ]),
+        ),
+        answers: (form?.requests ?? []).map((r) => String(r.id)),
         version: String(form?.review.version ?? 0),
         replaces: "",
       },
+      evidenceRows,
+      requestValues: shown.requestValues ?? { request: "" },
       errors: shown.errors,
       conflict: shown.conflict,
       conflictIsMine: shown.conflict?.authorId === req.user!.id,
@@ -120,22 +204,33 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
 
     post(`${base}/:id/reviews/:quarter`, "editor", async (req, res) => {
       const { id, quarter } = target(req, kind);
-      const form = parseForm(reviewForm, req.body);
+      const form = parseForm(reviewForm, req.body, ["answers"]);
       const agency = String(form.values.agency);
-      if (!form.ok) {
-        if (form.errors.fields.version || form.errors.fields.agency || form.errors.fields.replaces)
+      const evidence = evidenceOf(form.values);
+      if (!form.ok || evidence.errors.length > 0) {
+        const errors = form.ok ? { list: [], fields: {} } : form.errors;
+        if (
+          errors.fields.version ||
+          errors.fields.agency ||
+          errors.fields.replaces ||
+          errors.fields.answers ||
+          errors.fields.next
+        )
           throw new ServiceError(400, MALFORMED);
+        for (const [field, message] of evidence.errors) if (!errors.fields[field]) addError(errors, field, message);
         // Stale and invalid: the conflict page first, so nobody fixes a form only to overwrite someone.
         const conflict = await services.reviews.conflict(kind, id, quarter, agency, Number(form.values.version));
         if (conflict)
           return render(req, res, kind, agency, { status: 409, values: form.values, conflict: conflict.current });
-        return render(req, res, kind, agency, { status: 400, values: form.values, errors: form.errors });
+        return render(req, res, kind, agency, { status: 400, values: form.values, errors });
       }
       try {
         await services.reviews.save(req.user!, kind, id, quarter, {
           agencyCode: agency,
           status: form.data.status,
           commentary: form.data.commentary,
+          evidence: evidence.links,
+          answers: form.data.answers.map(Number),
           version: Number(form.data.version),
           replaces: form.data.replaces === "" ? undefined : Number(form.data.replaces),
         });
@@ -147,9 +242,68 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
         throw err;
       }
       req.session.flash = { heading: `Quarter ${quarter} update saved for ${agency}` };
+      if (form.data.next === "yes") {
+        const next = await services.progress.nextUpdate(req.user!, { kind, id, quarter });
+        if (!next) req.session.flash.heading += ". That was the last of your updates";
+        return res.redirect(next?.href ?? "/partners/updates");
+      }
       res.redirect(
         `/partners${base}/${id}/reviews/${quarter}${req.user!.role === "COORDINATOR" ? `?agency=${encodeURIComponent(agency)}` : ""}`,
       );
+    }),
+
+    // A coordinator asks the agency for more on its update; its officers are emailed.
+    post(`${base}/:id/reviews/:quarter/request`, "coordinator", async (req, res) => {
+      const { id, quarter } = target(req, kind);
+      const form = parseForm(requestForm, req.body);
+      const agency = String(form.values.agency);
+      if (!form.ok && form.errors.fields.agency) throw new ServiceError(400, MALFORMED);
+      const shown = { requestValues: form.values };
+      if (!form.ok) return render(req, res, kind, agency, { ...shown, status: 400, errors: form.errors });
+      let emailed: number;
+      try {
+        ({ emailed } = await services.reviews.askForMore(req.user!, kind, id, quarter, {
+          agencyCode: agency,
+          text: form.data.request,
+        }));
+      } catch (err) {
+        if (err instanceof FieldError)
+          return render(req, res, kind, agency, { ...shown, status: 400, errors: fieldErrors(err) });
+        throw err;
+      }
+      req.session.flash = {
+        heading:
+          emailed === 0
+            ? `Request saved. No officer of ${agency} could be emailed: let them know another way`
+            : `Request sent to ${emailed === 1 ? "1 officer" : `${emailed} officers`} of ${agency}`,
+      };
+      res.redirect(`/partners${base}/${id}/reviews/${quarter}?agency=${encodeURIComponent(agency)}`);
+    }),
+
+    post(`${base}/:id/reviews/:quarter/sign-off`, "coordinator", async (req, res) => {
+      const { id, quarter } = target(req, kind);
+      const form = parseForm(signOffForm, req.body);
+      if (!form.ok) throw new ServiceError(400, MALFORMED);
+      const agency = form.data.agency;
+      try {
+        await services.reviews.signOff(req.user!, kind, id, quarter, {
+          agencyCode: agency,
+          version: Number(form.data.version),
+        });
+      } catch (err) {
+        if (err instanceof FieldError) return render(req, res, kind, agency, { status: 400, errors: fieldErrors(err) });
+        // Saved again since the page was opened: show the new version to read before signing off.
+        if (err instanceof ReviewConflict) {
+          const message = `${agency}'s update was saved again after you opened this page: read it, then sign it off`;
+          return render(req, res, kind, agency, {
+            status: 409,
+            errors: addError({ list: [], fields: {} }, "signOff", message),
+          });
+        }
+        throw err;
+      }
+      req.session.flash = { heading: `Quarter ${quarter} update signed off for ${agency}` };
+      res.redirect(`/partners${base}/${id}/reviews/${quarter}?agency=${encodeURIComponent(agency)}`);
     }),
 
     post(`${base}/:id/reviews/:quarter/summary`, "coordinator", async (req, res) => {

@@ -36,6 +36,17 @@ export interface TemplateParams {
     dashboardUrl: string;
     accountUrl: string;
   };
+  "more-needed": {
+    name: string;
+    agencyName: string;
+    /** The commitment's or risk's text. */
+    item: string;
+    /** "quarter 2 (July to September 2026)" */
+    quarterLabel: string;
+    request: string;
+    requestedBy: string;
+    url: string;
+  };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -49,6 +60,7 @@ const SUBJECTS: { [T in TemplateName]: (p: TemplateParams[T]) => string } = {
     `Reminder: ${updates(p.items.length)} due by ${p.deadline} (${p.workingDaysLeft} working ${p.workingDaysLeft === 1 ? "day" : "days"} left)`,
   "reminder-deadline-day": (p) => `Today is the deadline: ${updates(p.items.length)} still to do`,
   "overdue-summary": (p) => `Overdue quarterly updates: ${p.quarterLabel}`,
+  "more-needed": (p) => `More needed on ${p.agencyName}'s update for ${p.quarterLabel}`,
 };
 
 /** Which view pair each template uses: the three reminders share one. */
@@ -58,6 +70,7 @@ const VIEWS: Record<TemplateName, string> = {
   "reminder-before-deadline": "reminder",
   "reminder-deadline-day": "reminder",
   "overdue-summary": "overdue-summary",
+  "more-needed": "more-needed",
 };
 
 export const TEMPLATE_NAMES = Object.keys(VIEWS) as TemplateName[];
