@@ -61,7 +61,7 @@ describe("an officer's quarterly update in the browser", () => {
     await expect.poll(() => page.textContent("h1")).toContain("Update a commitment");
 
     // Amber without commentary: the error summary takes the user to the field.
-    await page.getByLabel("Amber").check();
+    await page.getByLabel("Amber", { exact: true }).check();
     await page.getByRole("button", { name: "Save update" }).click();
     await expect.poll(() => page.textContent(".govuk-error-summary")).toContain("Enter commentary");
     await page.fill("#commentary", "Monitoring form drafted; waiting for police data sharing agreement");
@@ -97,7 +97,7 @@ describe("an officer's quarterly update in the browser", () => {
         .getByRole("link", { name: /Develop lessons plans and resources/ })
         .first()
         .click();
-      await page.getByLabel("Green").check();
+      await page.getByLabel("Green", { exact: true }).check();
       await page.fill("#commentary", "Two schools booked");
       await page.getByRole("button", { name: "Save update" }).click();
       await expect

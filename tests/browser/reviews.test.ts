@@ -43,9 +43,9 @@ describe("two agencies on one joint commitment", () => {
     await expect.poll(() => sari.textContent("main")).toContain("Stand Against Racism and Inequality's update");
     await expect.poll(() => police.textContent("main")).toContain("Avon and Somerset Police's update");
 
-    await sari.getByLabel("Green").check();
+    await sari.getByLabel("Green", { exact: true }).check();
     await sari.fill("#commentary", "SARI: leaflets translated");
-    await police.getByLabel("Amber").check();
+    await police.getByLabel("Amber", { exact: true }).check();
     await police.fill("#commentary", "Police: waiting for sign-off");
     await Promise.all([
       sari.getByRole("button", { name: "Save update" }).click(),
@@ -73,12 +73,12 @@ describe("two windows on the same update", () => {
     await officer.goto(url);
     await coordinator.goto(url);
 
-    await coordinator.getByLabel("Red").check();
+    await coordinator.getByLabel("Red", { exact: true }).check();
     await coordinator.fill("#commentary", "Coordinator: data sharing stalled");
     await coordinator.getByRole("button", { name: "Save update" }).click();
     await expect.poll(() => coordinator.textContent(".govuk-notification-banner")).toContain("update saved for NSC");
 
-    await officer.getByLabel("Green").check();
+    await officer.getByLabel("Green", { exact: true }).check();
     await officer.fill("#commentary", "Officer: monitoring has begun");
     await officer.getByRole("button", { name: "Save update" }).click();
     await expect.poll(() => officer.textContent(".govuk-error-summary")).toContain("Someone else saved this first");
@@ -99,7 +99,7 @@ describe("two windows on the same update", () => {
 
     // "Keep the saved version" leaves the saved one alone.
     await coordinator.goto(url);
-    await coordinator.getByLabel("Amber").check();
+    await coordinator.getByLabel("Amber", { exact: true }).check();
     await coordinator.fill("#commentary", "Coordinator: stale tab");
     await officer.goto(url);
     await officer.getByLabel("Complete").check();
@@ -111,5 +111,19 @@ describe("two windows on the same update", () => {
     await expect.poll(() => coordinator.textContent("main")).toContain("Officer: done");
     await officer.close();
     await coordinator.close();
+  });
+});
+
+describe("the commentary's character count", () => {
+  it("counts down as the officer types, and says when there are too many", async () => {
+    const url = await reviewPath("Implement a new dedicated Community Tension monitoring process", 3);
+    const officer = await signIn(first, "officer.nsc@rhins.example");
+    await officer.goto(url);
+    const message = officer.locator(".govuk-character-count__status");
+    await officer.fill("#commentary", "x".repeat(1_995));
+    await expect.poll(() => message.textContent()).toBe("You have 5 characters remaining");
+    await officer.fill("#commentary", "x".repeat(2_003));
+    await expect.poll(() => message.textContent()).toBe("You have 3 characters too many");
+    await officer.close();
   });
 });

@@ -51,7 +51,7 @@ async function typing(words: string): Promise<Page> {
   await page.fill("#password", "correct horse battery staple");
   await Promise.all([page.waitForURL(`${app.baseUrl}/partners`), page.click("main form button[type=submit]")]);
   await page.goto(`${app.baseUrl}${formPath}`);
-  await page.getByLabel("Amber").check();
+  await page.getByLabel("Amber", { exact: true }).check();
   await page.fill("#commentary", words);
   return page;
 }
@@ -159,7 +159,7 @@ describe("the timeout warning", () => {
       "What you typed has been put back, but it has not been saved yet",
     );
     expect(await page.inputValue("#commentary")).toBe(words);
-    expect(await page.getByLabel("Amber").isChecked()).toBe(true);
+    expect(await page.getByLabel("Amber", { exact: true }).isChecked()).toBe(true);
     expect(await axe(page)).toEqual([]);
     await page.screenshot({
       path: path.join(RESULTS_DIR, "screenshots", "partners-form-restored.png"),
