@@ -81,6 +81,8 @@ const FIELD_LABELS: Record<string, string> = {
   ownerAgencyId: "owner",
   allAgencies: "lead agencies",
   agencyIds: "lead agencies",
+  contacts: "named contacts",
+  targetDate: "target date",
   objectiveId: "objective",
   name: "name",
   email: "email address",
@@ -112,6 +114,9 @@ function valueText(field: string, value: unknown, names: Names): string {
     return (id !== undefined && names.objectives.get(id)) || "another objective";
   }
   if (typeof value === "boolean") return value ? "yes" : "no";
+  if (field === "targetDate") return dateText(value);
+  if (field === "contacts")
+    return Array.isArray(value) && value.length > 0 ? value.map((c) => str(obj(c).name)).join(", ") : "none";
   if (field === "evidence") return Array.isArray(value) && value.length > 0 ? `${value.length} links` : "none";
   if (Array.isArray(value))
     return value.length === 0 ? "none" : value.map((v) => names.agencies.get(num(v) ?? -1) ?? String(v)).join(", ");

@@ -111,6 +111,10 @@ export interface CommitmentInput {
   text: string;
   allAgencies: boolean;
   agencyIds: number[];
+  /** When it should be done; null when the plan sets no date. */
+  targetDate?: Date | null;
+  /** A named contact in some of its lead agencies; a blank name is no contact. */
+  contacts?: { agencyId: number; name: string }[];
 }
 
 export interface RiskInput {
@@ -120,6 +124,9 @@ export interface RiskInput {
   /** null: the whole partnership owns it. */
   ownerAgencyId: number | null;
 }
+
+/** A named contact's name, as long as a person's name needs. */
+export const CONTACT_MAX = 100;
 
 const DELETE_REFUSED = (what: string) =>
   `This ${what} has quarterly reviews, so it cannot be deleted. Retire it instead: it leaves the plan but its reviews are kept.`;
@@ -181,7 +188,11 @@ export function planAdminService(
   async function findCommitment(startYear: number, id: number, db: Db = prisma) {
     const row = await db.commitment.findFirst({
       where: { id, objective: inPlan(startYear) },
-      include: { objective: true, leads: { include: { agency: true }, orderBy: { agency: { position: "asc" } } } },
+      include: {
+        objective: true,
+        leads: { include: { agency: true }, orderBy: { agency: { position: "asc" } } },
+        contacts: { orderBy: { agency: { position: "asc" } } },
+      },
     });
     if (!row) throw notFound("commitment");
     return row;
@@ -192,12 +203,32 @@ export function planAdminService(
     return row;
   }
 
-  const commitmentSnapshot = (c: { text: string; allAgencies: boolean; objectiveId: number; position: number }) => ({
+  const commitmentSnapshot = (c: {
+    text: string;
+    allAgencies: boolean;
+    objectiveId: number;
+    position: number;
+    targetDate?: Date | null;
+  }) => ({
     objectiveId: c.objectiveId,
     position: c.position,
     text: c.text,
     allAgencies: c.allAgencies,
+    targetDate: c.targetDate ?? null,
   });
+
+  /** The contacts to store (those given, else those it had): one per lead agency named, blank ones left out. */
+  const contactsOf = (input: CommitmentInput, had: { agencyId: number; name: string }[] = []) => {
+    const leads = input.allAgencies ? [] : input.agencyIds;
+    const named = new Map<number, string>();
+    for (const c of input.contacts ?? had) {
+      if (!leads.includes(c.agencyId) || c.name.trim() === "") continue;
+      if (c.name.trim().length > CONTACT_MAX)
+        throw new FieldError(`contact-${c.agencyId}`, "The contact's name must be 100 characters or fewer");
+      named.set(c.agencyId, c.name.trim());
+    }
+    return [...named].map(([agencyId, name]) => ({ agencyId, name }));
+  };
 
   const riskSnapshot = (r: {
     id: number;
@@ -749,7 +780,9 @@ export function planAdminService(
             position,
             text: input.text,
             allAgencies: input.allAgencies,
+            targetDate: input.targetDate ?? null,
             leads: input.allAgencies ? undefined : { create: input.agencyIds.map((agencyId) => ({ agencyId })) },
+            contacts: { create: contactsOf(input) },
           },
         });
         await audit.record(
@@ -758,7 +791,11 @@ export function planAdminService(
             action: "commitment.added",
             entityType: "Commitment",
             entityId: row.id,
-            after: { ...commitmentSnapshot(row), agencyIds: input.allAgencies ? [] : input.agencyIds },
+            after: {
+              ...commitmentSnapshot(row),
+              agencyIds: input.allAgencies ? [] : input.agencyIds,
+              contacts: contactsOf(input),
+            },
           },
           tx,
         );
@@ -779,9 +816,13 @@ export function planAdminService(
         await tx.commitmentLead.deleteMany({ where: { commitmentId: id } });
         if (agencyIds.length > 0)
           await tx.commitmentLead.createMany({ data: agencyIds.map((agencyId) => ({ commitmentId: id, agencyId })) });
+        const contacts = contactsOf(input, before.contacts);
+        await tx.commitmentContact.deleteMany({ where: { commitmentId: id } });
+        if (contacts.length > 0)
+          await tx.commitmentContact.createMany({ data: contacts.map((c) => ({ commitmentId: id, ...c })) });
         const after = await tx.commitment.update({
           where: { id },
-          data: { text: input.text, allAgencies: input.allAgencies },
+          data: { text: input.text, allAgencies: input.allAgencies, targetDate: input.targetDate },
         });
         await audit.record(
           {
@@ -789,8 +830,12 @@ export function planAdminService(
             action: "commitment.updated",
             entityType: "Commitment",
             entityId: id,
-            before: { ...commitmentSnapshot(before), agencyIds: before.leads.map((l) => l.agencyId) },
-            after: { ...commitmentSnapshot(after), agencyIds },
+            before: {
+              ...commitmentSnapshot(before),
+              agencyIds: before.leads.map((l) => l.agencyId),
+              contacts: before.contacts.map((c) => ({ agencyId: c.agencyId, name: c.name })),
+            },
+            after: { ...commitmentSnapshot(after), agencyIds, contacts },
           },
           tx,
         );

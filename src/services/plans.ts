@@ -65,6 +65,10 @@ export interface PublishedCommitment {
   leads: LeadAgency[];
   /** "All agencies", or the lead agencies' names joined: "Avon and Somerset Police and SARI". */
   leadLabel: string;
+  /** When it should be done, if the plan sets a date. */
+  targetDate: Date | null;
+  /** The named person who answers for it in some of its lead agencies, in the agencies' order. */
+  contacts: { agency: LeadAgency; name: string }[];
   retired: boolean;
   quarters: QuarterStatus[];
 }
@@ -321,7 +325,18 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
       prisma.commitment.findMany({
         where: liveCommitment,
         orderBy: [{ position: "asc" }, { id: "asc" }],
-        select: { id: true, objectiveId: true, text: true, allAgencies: true, retiredAt: true },
+        select: {
+          id: true,
+          objectiveId: true,
+          text: true,
+          allAgencies: true,
+          targetDate: true,
+          retiredAt: true,
+          contacts: {
+            orderBy: [{ agency: { position: "asc" } }, { agency: { name: "asc" } }],
+            select: { name: true, agency: { select: { id: true, code: true, name: true } } },
+          },
+        },
       }),
       prisma.commitmentLead.findMany({
         where: { commitment: liveCommitment },
@@ -461,6 +476,8 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
         : agencies.length === 0
           ? NO_LEAD_LABEL
           : joinNames(agencies.map((a) => a.name)),
+      targetDate: c.targetDate,
+      contacts: c.contacts,
       retired: c.retiredAt !== null,
       quarters: quartersOf(`c${c.id}`, c.allAgencies ? null : agencies.map((a) => a.id)),
     });

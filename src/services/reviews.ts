@@ -81,6 +81,9 @@ interface Subject {
   leads: LeadAgency[];
   leadLabel: string;
   retired: boolean;
+  /** A commitment's target date and named contacts, if the plan gives them. */
+  targetDate: Date | null;
+  contacts: { agency: string; name: string }[];
 }
 
 /** The conflict page's "saved version" when the other save was the first. */
@@ -118,6 +121,7 @@ export function reviewService(
         include: {
           objective: { include: { plan: true } },
           leads: { include: { agency: { select: { ...agencyFields, position: true } } } },
+          contacts: { include: { agency: { select: { name: true } } }, orderBy: { agency: { position: "asc" } } },
         },
       });
       if (!c) throw notFound("commitment");
@@ -143,6 +147,8 @@ export function reviewService(
           leads.map((l) => l.code),
         ),
         retired: c.retiredAt !== null || c.objective.retiredAt !== null,
+        targetDate: c.targetDate,
+        contacts: c.contacts.map((x) => ({ agency: x.agency.name, name: x.name })),
       };
     }
     const r = await prisma.risk.findUnique({
@@ -162,6 +168,8 @@ export function reviewService(
       leads: r.ownerAgency ? [r.ownerAgency] : await everyAgency(),
       leadLabel: leadCodesLabel(r.ownerAgency === null, r.ownerAgency ? [r.ownerAgency.code] : []),
       retired: r.retiredAt !== null,
+      targetDate: null,
+      contacts: [],
     };
   }
 

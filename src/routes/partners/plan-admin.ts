@@ -70,6 +70,12 @@ const objectiveForm = z.object({
 
 const commitmentForm = z.object({
   text: text(LIMITS.text, "Enter the commitment", tooLong("Commitment", LIMITS.text)),
+  "targetDate-day": z.string().trim().max(10, "Enter the day as a number, like 31"),
+  "targetDate-month": z.string().trim().max(10, "Enter the month as a number, like 3"),
+  "targetDate-year": z.string().trim().max(10, "Enter the year as 4 digits, like 2024"),
+  // Each agency's contact field comes with its agency's id, in the same order ("[]": they repeat).
+  "contactAgency[]": z.array(z.string().regex(/^\d{1,9}$/)).max(100),
+  "contactName[]": z.array(z.string().max(1_000)).max(100),
   leads: z
     .array(z.string().regex(/^(ALL|\d{1,9})$/, "Select lead agencies from the list"))
     .max(100, "Select lead agencies from the list")
@@ -104,35 +110,48 @@ const closeForm = z.object({ confirmed: z.enum(["", "yes"]) });
  * Reads a GOV.UK date input (day, month, year) as the end of that day (23:59:59 UTC), the way
  * the default deadline is stored; or the message to show.
  */
-export function parseDateParts(day: string, month: string, year: string): { date: Date } | { error: string } {
+export function parseDateParts(
+  day: string,
+  month: string,
+  year: string,
+  name = "deadline",
+): { date: Date } | { error: string } {
   const parts = [day.trim(), month.trim(), year.trim()];
   const names = ["day", "month", "year"];
-  if (parts.every((p) => p === "")) return { error: "Enter the deadline for updates" };
+  if (parts.every((p) => p === ""))
+    return { error: `Enter the ${name === "deadline" ? "deadline for updates" : name}` };
   const missing = names.filter((_, i) => parts[i] === "");
-  if (missing.length > 0) return { error: `The deadline must include a ${missing.join(" and a ")}` };
-  if (!parts.every((p) => /^\d+$/.test(p))) return { error: "The deadline must be a real date" };
+  if (missing.length > 0) return { error: `The ${name} must include a ${missing.join(" and a ")}` };
+  if (!parts.every((p) => /^\d+$/.test(p))) return { error: `The ${name} must be a real date` };
   if (!/^\d{4}$/.test(parts[2]!)) return { error: "The year must include 4 numbers" };
   const [d, m, y] = parts.map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d, 23, 59, 59));
   if (m < 1 || m > 12 || date.getUTCDate() !== d || date.getUTCMonth() !== m - 1)
-    return { error: "The deadline must be a real date" };
+    return { error: `The ${name} must be a real date` };
   return { date };
 }
 
-/** Errors for the date input: the summary links to its first field. */
-const dateErrors = (message: string): FormErrors => ({
-  list: [{ text: message, href: "#deadline-day" }],
-  fields: { deadline: { text: message } },
+/** The form's date inputs: the deadline of a quarter, a commitment's target date. */
+const DATE_FIELDS = ["deadline", "targetDate"];
+
+/** Errors for a date input: the summary links to its first field. */
+const dateErrors = (message: string, field = "deadline"): FormErrors => ({
+  list: [{ text: message, href: `#${field}-day` }],
+  fields: { [field]: { text: message } },
 });
 
-const dateValues = (date: Date | null): FormValues =>
-  date
-    ? {
-        "deadline-day": String(date.getUTCDate()),
-        "deadline-month": String(date.getUTCMonth() + 1),
-        "deadline-year": String(date.getUTCFullYear()),
-      }
-    : { "deadline-day": "", "deadline-month": "", "deadline-year": "" };
+const dateValues = (date: Date | null, field = "deadline"): FormValues => ({
+  [`${field}-day`]: date ? String(date.getUTCDate()) : "",
+  [`${field}-month`]: date ? String(date.getUTCMonth() + 1) : "",
+  [`${field}-year`]: date ? String(date.getUTCFullYear()) : "",
+});
+
+/** A commitment's optional target date from its date input: null when left blank. */
+function targetDateOf(data: { "targetDate-day": string; "targetDate-month": string; "targetDate-year": string }) {
+  const parts = [data["targetDate-day"], data["targetDate-month"], data["targetDate-year"]] as const;
+  if (parts.every((p) => p.trim() === "")) return { date: null };
+  return parseDateParts(...parts, "target date");
+}
 
 // ---- Path parameters: anything malformed is "not found" ----
 
@@ -271,7 +290,10 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
           heading = await spec.save(req, form.data);
         } catch (err) {
           if (err instanceof FieldError)
-            return again(form.values, err.field === "deadline" ? dateErrors(err.message) : fieldErrors(err));
+            return again(
+              form.values,
+              DATE_FIELDS.includes(err.field) ? dateErrors(err.message, err.field) : fieldErrors(err),
+            );
           throw err;
         }
         done(req, res, startYear, heading);
@@ -367,10 +389,34 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       .map((a) => ({ value: String(a.id), text: a.active ? a.name : `${a.name} (no longer active)` }));
   }
 
-  const commitmentInput = (data: z.infer<typeof commitmentForm>): CommitmentInput => ({
-    text: data.text,
-    allAgencies: data.leads.includes(ALL),
-    agencyIds: [...new Set(data.leads.filter((l) => l !== ALL).map(Number))],
+  const commitmentInput = (data: z.infer<typeof commitmentForm>): CommitmentInput => {
+    const target = targetDateOf(data);
+    if ("error" in target) throw new FieldError("targetDate", target.error);
+    return {
+      text: data.text,
+      allAgencies: data.leads.includes(ALL),
+      agencyIds: [...new Set(data.leads.filter((l) => l !== ALL).map(Number))],
+      targetDate: target.date,
+      contacts: data["contactAgency[]"].map((agencyId, i) => ({
+        agencyId: Number(agencyId),
+        name: data["contactName[]"][i] ?? "",
+      })),
+    };
+  };
+
+  /** A commitment form's values for what is stored: its leads, target date and contacts. */
+  const commitmentValues = (c?: {
+    text: string;
+    allAgencies: boolean;
+    leads: { agencyId: number }[];
+    targetDate: Date | null;
+    contacts: { agencyId: number; name: string }[];
+  }): FormValues => ({
+    text: c?.text ?? "",
+    leads: c ? (c.allAgencies ? [ALL] : c.leads.map((l) => String(l.agencyId))) : [],
+    ...dateValues(c?.targetDate ?? null, "targetDate"),
+    "contactAgency[]": (c?.contacts ?? []).map((x) => String(x.agencyId)),
+    "contactName[]": (c?.contacts ?? []).map((x) => x.name),
   });
 
   const riskInput = (data: z.infer<typeof riskForm>): RiskInput => ({
@@ -713,12 +759,12 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       path: `${P}/objectives/:objectiveId/commitments/new`,
       template: "commitment",
       schema: commitmentForm,
-      multiple: ["leads"],
+      multiple: ["leads", "contactAgency[]", "contactName[]"],
       load: async (req) => {
         const o = await admin.getObjective(yearParam(req), idOf(req, "objectiveId", "objective"));
         return {
           model: { ...(await commitmentPage(req, "Add a commitment", [])), objective: o },
-          values: { text: "", leads: [] },
+          values: commitmentValues(),
         };
       },
       save: async (req, data) => {
@@ -735,13 +781,13 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
       path: `${P}/commitments/:commitmentId`,
       template: "commitment",
       schema: commitmentForm,
-      multiple: ["leads"],
+      multiple: ["leads", "contactAgency[]", "contactName[]"],
       load: async (req) => {
         const c = await admin.getCommitment(yearParam(req), idOf(req, "commitmentId", "commitment"));
         const leadIds = c.leads.map((l) => l.agencyId);
         return {
           model: { ...(await commitmentPage(req, "Change a commitment", leadIds)), objective: c.objective },
-          values: { text: c.text, leads: c.allAgencies ? [ALL] : leadIds.map(String) },
+          values: commitmentValues(c),
         };
       },
       save: async (req, data) => {
