@@ -35,8 +35,14 @@ export interface DocumentUpdate {
   status: RagStatus;
   statusText: string;
   commentary: string;
+  evidence: EvidenceLink[];
   updatedBy: string | null;
   updatedAt: Date;
+}
+
+export interface EvidenceLink {
+  title: string;
+  url: string;
 }
 
 /** The most recent quarter's commentary, for the optional commentary column. */
@@ -44,7 +50,13 @@ export interface LatestCommentary {
   quarter: Quarter;
   label: string;
   /** Each agency's commentary, under the agency's name when several agencies lead the item. */
-  entries: { agency: string | null; text: string; updatedBy: string | null; updatedAt: Date }[];
+  entries: {
+    agency: string | null;
+    text: string;
+    evidence: EvidenceLink[];
+    updatedBy: string | null;
+    updatedAt: Date;
+  }[];
   /** The quarter's note ("2 of 3 lead agencies updated", a coordinator's summary); may be "". */
   note: string;
 }
@@ -58,6 +70,12 @@ export interface DocumentCommitment {
   leadCodes: string[];
   /** "All agencies", or the lead agencies' names: "Avon and Somerset Police and SARI". */
   leadLabel: string;
+  /** "31 March 2024", or "" when the plan sets no date. */
+  targetDate: string;
+  /** "Jo Bloggs (Avon and Somerset Police)", joined with commas; "" for none. */
+  contacts: string;
+  /** Shown under the commitment: "Target date: 31 March 2024", "Named contact: Jo Bloggs (Avon and Somerset Police)". */
+  details: string[];
   quarters: DocumentQuarter[];
   latestCommentary: LatestCommentary | null;
 }
@@ -185,6 +203,7 @@ function documentQuarter(q: QuarterStatus): DocumentQuarter {
       status: u.status,
       statusText: STATUS_TAGS[u.status].text,
       commentary: u.commentary,
+      evidence: u.evidence,
       updatedBy: byline(u.updatedBy, u.updatedByAgency),
       updatedAt: u.updatedAt,
     })),
@@ -194,8 +213,22 @@ function documentQuarter(q: QuarterStatus): DocumentQuarter {
   };
 }
 
+/** A commitment's target date and named contacts, as fields and as the lines shown under it. */
+function commitmentDetails(c: PlanView["objectives"][number]["commitments"][number]) {
+  const targetDate = c.targetDate ? documentDate(c.targetDate) : "";
+  const contacts = c.contacts.map((x) => `${x.name} (${x.agency.name})`).join(", ");
+  return {
+    targetDate,
+    contacts,
+    details: [
+      ...(targetDate ? [`Target date: ${targetDate}`] : []),
+      ...(contacts ? [`Named ${c.contacts.length === 1 ? "contact" : "contacts"}: ${contacts}`] : []),
+    ],
+  };
+}
+
 function latestCommentary(quarters: DocumentQuarter[], joint: boolean): LatestCommentary | null {
-  const said = (q: DocumentQuarter) => q.updates.filter((u) => u.commentary.trim() !== "");
+  const said = (q: DocumentQuarter) => q.updates.filter((u) => u.commentary.trim() !== "" || u.evidence.length > 0);
   const latest = [...quarters].reverse().find((q) => said(q).length > 0 || q.note.startsWith("Summary"));
   return latest
     ? {
@@ -204,6 +237,7 @@ function latestCommentary(quarters: DocumentQuarter[], joint: boolean): LatestCo
         entries: said(latest).map((u) => ({
           agency: joint ? u.agencyName : null,
           text: u.commentary,
+          evidence: u.evidence,
           updatedBy: u.updatedBy,
           updatedAt: u.updatedAt,
         })),
@@ -268,6 +302,7 @@ export function planDocument(
           allAgencies: c.allAgencies,
           leadCodes: c.leads.map((l) => l.code),
           leadLabel: c.leadLabel,
+          ...commitmentDetails(c),
           quarters,
           latestCommentary: latestCommentary(quarters, joint),
         };

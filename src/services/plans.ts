@@ -1,5 +1,6 @@
 // Reading the partnership's plans.
 import type { PlanStatus, PrismaClient, RagStatus } from "../generated/prisma/client.ts";
+import { STATUS_TAGS } from "../content/status.ts";
 import { QUARTERS, type Quarter, quarterDates, quarterOf, yearLabel, yearSlug } from "./plan-year.ts";
 import { quarterStarted, quarterStatus, type ShownStatus } from "./review-rules.ts";
 
@@ -19,6 +20,8 @@ export interface AgencyUpdate {
   updatedAt: Date;
   updatedBy: string | null;
   updatedByAgency: string | null;
+  /** Links to evidence: [{ title, url }]. */
+  evidence: { title: string; url: string }[];
   /** A coordinator has asked for more, and nobody has answered yet. */
   moreNeeded: boolean;
   /** A coordinator has signed off this version. */
@@ -145,26 +148,57 @@ export interface PlanFilter {
   agencyCode?: string;
   /** Only what shows this status in any quarter. */
   status?: ShownStatus;
+  /** Only this objective's commitments, and no risks (an objective the plan does not have is ignored). */
+  objective?: number;
 }
 
 /** The commitments and risks of a plan that match a filter, and the filter as it was applied. */
 export function filterPlan(plan: PlanView, filter: PlanFilter) {
   const agency = plan.leadAgencies.find((a) => a.code === filter.agencyCode);
   const status = filter.status;
+  const objective = plan.objectives.find((o) => o.number === filter.objective);
   const matches = (codes: string[], quarters: readonly QuarterStatus[]) =>
     (!agency || ledBy(agency.code, codes)) && (!status || quarters.some((q) => q.status === status));
   return {
     agency,
     status,
-    filtered: Boolean(agency || status),
+    objective,
+    filtered: Boolean(agency || status || objective),
     objectives: plan.objectives
+      .filter((o) => !objective || o === objective)
       .map((o) => ({
         ...o,
         commitments: o.commitments.filter((c) => matches(c.allAgencies ? [] : c.leads.map((l) => l.code), c.quarters)),
       }))
       .filter((o) => o.commitments.length > 0),
-    risks: plan.risks.filter((r) => matches(r.owner ? [r.owner.code] : [], r.quarters)),
+    // Risks belong to no objective, so choosing one leaves them out.
+    risks: objective ? [] : plan.risks.filter((r) => matches(r.owner ? [r.owner.code] : [], r.quarters)),
   };
+}
+
+export type ShownPlan = ReturnType<typeof filterPlan>;
+
+/**
+ * What a filtered plan shows, in words for the page and every document made from it, so a printed
+ * copy is not taken for the whole plan: "Showing only: objective 2, lead agency NSC (and what all
+ * agencies lead), status Red in any quarter". "" for the whole plan.
+ */
+export function describeFilter(shown: Pick<ShownPlan, "agency" | "status" | "objective">): string {
+  const parts = [
+    ...(shown.objective ? [`objective ${shown.objective.number}`] : []),
+    ...(shown.agency ? [`lead agency ${shown.agency.code} (and what all agencies lead)`] : []),
+    ...(shown.status ? [`status ${STATUS_TAGS[shown.status].text} in any quarter`] : []),
+  ];
+  return parts.length ? `Showing only: ${parts.join(", ")}.` : "";
+}
+
+/** The filter as an address's query, for links that keep it: "objective=2&agency=NSC&status=RED". */
+export function filterQuery(shown: Pick<ShownPlan, "agency" | "status" | "objective">): URLSearchParams {
+  return new URLSearchParams([
+    ...(shown.objective ? [["objective", String(shown.objective.number)]] : []),
+    ...(shown.agency ? [["agency", shown.agency.code]] : []),
+    ...(shown.status ? [["status", shown.status]] : []),
+  ]);
 }
 
 /** Read models kept at once (a few years, with and without retired items, and the plan years). */
@@ -368,6 +402,7 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
           agency: { select: { id: true, code: true, name: true, position: true } },
           author: { select: { name: true } },
           authorAgency: { select: { code: true } },
+          evidence: true,
           signedOffVersion: true,
           requests: { where: { answeredAt: null }, select: { id: true } },
         },
@@ -404,6 +439,7 @@ async function buildPlanView(prisma: PrismaClient, startYear: number, options: P
       updatedAt: r.updatedAt,
       updatedBy: r.author?.name ?? null,
       updatedByAgency: r.authorAgency?.code ?? null,
+      evidence: r.evidence as AgencyUpdate["evidence"],
       moreNeeded: r.requests.length > 0,
       signedOff: r.signedOffVersion === r.version,
     });

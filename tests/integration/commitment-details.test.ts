@@ -1,11 +1,13 @@
 // A commitment's optional target date and a named contact in each of its lead agencies: set by a
 // coordinator through the commitment form (refused, storing nothing, when the date is not real),
-// read back into the form, and shown on the review page.
+// read back into the form, and shown on the review page and in every format of the plan, with the
+// updates' evidence links beside their commentary.
 import { JSDOM } from "jsdom";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectAccessiblePage } from "../helpers/accessibility.ts";
+import { download, parseCsv, pdfText, unzip, wordParagraphs } from "../helpers/download.ts";
 import { type Agent, submit } from "../helpers/partners.ts";
-import { reviewPage, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
+import { postReview, reviewPage, type SeededApp, seededApp } from "../helpers/seeded-app.ts";
 
 let s: SeededApp;
 let coordinator: Agent;
@@ -99,5 +101,57 @@ describe("a commitment's target date and named contacts", () => {
     expect(res.status).toBe(302);
     expect(await stored(id)).toMatchObject({ targetDate: null, contacts: [] });
     expect((await coordinator.get(reviewPage(id, 1))).text).not.toContain("Target date:");
+  });
+});
+
+describe("the plan's documents", () => {
+  it("show the target date and named contacts under the commitment, and evidence as links with the commentary", async () => {
+    const id = s.ids.nscCommitment;
+    const c = await stored(id);
+    const res = await submit(coordinator, form(id), {
+      text: c.text,
+      leads: [String(agency.NSC)],
+      "targetDate-day": "30",
+      "targetDate-month": "9",
+      "targetDate-year": "2023",
+      "contactAgency[]": [String(agency.NSC)],
+      "contactName[]": ["Sam Lead"],
+    });
+    expect(res.status).toBe(302);
+    const officer = await s.as("officer");
+    const saved = await postReview(officer, reviewPage(id, 1), {
+      status: "AMBER",
+      commentary: "Panel terms agreed",
+      evidenceTitle1: "Panel terms of reference",
+      evidenceUrl1: "https://nsc.example.org/panel-terms",
+    });
+    expect(saved.status).toBe(302);
+    const base = "/partners/plans/2023-24";
+    const link = { title: "Panel terms of reference", url: "https://nsc.example.org/panel-terms" };
+
+    const print = new JSDOM((await coordinator.get(`${base}/print?commentary=1`).expect(200)).text).window.document;
+    const row = [...print.querySelectorAll("tr")].find((tr) => tr.textContent?.includes(c.text))!;
+    expect(row.textContent).toContain("Target date: 30 September 2023");
+    expect(row.textContent).toContain("Named contact: Sam Lead (North Somerset Council)");
+    expect(row.querySelector(`a[href="${link.url}"]`)?.textContent).toBe(link.title);
+
+    const pdf = await download(coordinator, `${base}/plan.pdf?commentary=1`).expect(200);
+    const text = pdfText(pdf.body as Buffer);
+    expect(text).toContain("Target date: 30 September 2023");
+    expect(text).toContain("Evidence: Panel terms of reference");
+    expect((pdf.body as Buffer).toString("latin1")).toContain(link.url);
+
+    const docx = unzip((await download(coordinator, `${base}/plan.docx?commentary=1`).expect(200)).body as Buffer);
+    const paragraphs = wordParagraphs(docx("word/document.xml")).map((p) => p.text);
+    expect(paragraphs).toContain("Named contact: Sam Lead (North Somerset Council)");
+    expect(paragraphs).toContain("Evidence: Panel terms of reference");
+    expect(docx("word/_rels/document.xml.rels")).toContain(`Target="${link.url}"`);
+
+    const rows = parseCsv((await download(coordinator, `${base}/reviews.csv`).expect(200)).body as Buffer);
+    expect(rows.find((r) => r.Text === c.text && r.Quarter === "Q1")).toMatchObject({
+      "Target date": "30 September 2023",
+      "Named contacts": "Sam Lead (North Somerset Council)",
+      "Evidence links": `${link.title} <${link.url}>`,
+    });
   });
 });

@@ -5,7 +5,6 @@
 // here with poppler (pdftotext -bbox-layout, pdftoppm; .ci/run installs poppler-utils), and its
 // text and the print view's are read back in tests/browser/plan-print.test.ts.
 import { readFile } from "node:fs/promises";
-import { parse } from "csv-parse/sync";
 import type { RequestListener } from "node:http";
 import { strFromU8, unzipSync } from "fflate";
 import { JSDOM } from "jsdom";
@@ -21,7 +20,7 @@ import { QUARTERS } from "../../src/services/plan-year.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { inlineScriptHashes, testApp } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/database.ts";
-import { download } from "../helpers/download.ts";
+import { download, parseCsv, unzip, wordParagraphs } from "../helpers/download.ts";
 import {
   type PdfPage,
   brokenWords,
@@ -196,26 +195,6 @@ async function createDraftPlan() {
 
 const text = (el: Element | null | undefined) => (el?.textContent ?? "").replace(/\s+/g, " ").trim();
 
-/** Word's paragraphs in order, each with its style and text. */
-function wordParagraphs(xml: string) {
-  const unescape = (s: string) =>
-    s
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">")
-      .replace(/&quot;/g, '"')
-      .replace(/&apos;/g, "'")
-      .replace(/&amp;/g, "&");
-  return [...xml.matchAll(/<w:p[ >][\s\S]*?<\/w:p>/g)].map(([p]) => ({
-    style: /<w:pStyle w:val="([^"]+)"\/>/.exec(p)?.[1] ?? "",
-    text: unescape([...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join("")),
-  }));
-}
-
-function unzip(body: Buffer) {
-  const files = unzipSync(new Uint8Array(body));
-  return (name: string) => strFromU8(files[name]!);
-}
-
 describe("the document model", () => {
   it("holds every risk and commitment of the plan document, in order, with the right lead agencies", async () => {
     if (documentText) {
@@ -299,6 +278,7 @@ describe("the document model", () => {
         {
           agency: null,
           text: HOSTILE,
+          evidence: [],
           updatedBy: "officer.police (Police)",
           updatedAt: new Date("2024-10-03T09:15:00Z"),
         },
@@ -555,9 +535,6 @@ describe("the Word file", () => {
 });
 
 describe("the reviews as CSV", () => {
-  const parseCsv = (body: Buffer) =>
-    parse(body, { bom: true, columns: true, relax_column_count: false }) as Record<string, string>[];
-
   it("has one row per commitment or risk per quarter, UTF-8 with a byte order mark", async () => {
     const res = await download(viewer, "/partners/plans/2023-24/reviews.csv").expect(200);
     expect(res.headers["content-type"]).toBe("text/csv; charset=utf-8");
@@ -698,6 +675,7 @@ describe("the PDF, printed", () => {
       entries: agencies.map((agency) => ({
         agency: agencies.length > 1 ? agency : null,
         text: COMMENTARY,
+        evidence: [],
         updatedBy: "Sam Jones (NSC)",
         updatedAt: new Date("2023-10-03T09:15:00Z"),
       })),

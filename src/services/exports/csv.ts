@@ -3,7 +3,7 @@
 // byte order mark (so Excel reads the accents right), every cell that a spreadsheet would take
 // for a formula (=, +, -, @, tab, carriage return) neutralised with a leading single quote.
 import { stringify } from "csv-stringify/sync";
-import { DRAFT_MARK, type DocumentQuarter, type PlanDocument } from "../plan-document.ts";
+import { DRAFT_MARK, type DocumentQuarter, type DocumentUpdate, type PlanDocument } from "../plan-document.ts";
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
 
@@ -16,10 +16,13 @@ export const CSV_COLUMNS = [
   "Text",
   "How we will tackle it",
   "Lead agencies",
+  "Target date",
+  "Named contacts",
   "Quarter",
   "Agency",
   "Status",
   "Commentary",
+  "Evidence links",
   "Updated by",
   "Updated at (UK time)",
 ] as const;
@@ -49,8 +52,17 @@ export function renderCsv(doc: PlanDocument): Buffer {
     mitigation: string,
     leads: string,
     quarters: DocumentQuarter[],
+    details: { targetDate: string; contacts: string } = { targetDate: "", contacts: "" },
   ) => {
-    const row = (q: DocumentQuarter, agency: string, status: string, commentary: string, by: string, at: Date | null) =>
+    const row = (
+      q: DocumentQuarter,
+      agency: string,
+      status: string,
+      commentary: string,
+      by: string,
+      at: Date | null,
+      evidence: DocumentUpdate["evidence"] = [],
+    ) =>
       rows.push([
         doc.title,
         planStatus,
@@ -60,22 +72,26 @@ export function renderCsv(doc: PlanDocument): Buffer {
         text,
         mitigation,
         leads,
+        details.targetDate,
+        details.contacts,
         q.label,
         agency,
         status,
         commentary,
+        evidence.map((link) => `${link.title} <${link.url}>`).join("; "),
         by,
         ukTime(at),
       ]);
     for (const q of quarters) {
       const joint = q.note !== "" || q.updates.length > 1;
       if (q.updates.length === 0 || joint) row(q, joint ? "All lead agencies" : "", q.statusText, q.note, "", null);
-      for (const u of q.updates) row(q, u.agencyCode, u.statusText, u.commentary, u.updatedBy ?? "", u.updatedAt);
+      for (const u of q.updates)
+        row(q, u.agencyCode, u.statusText, u.commentary, u.updatedBy ?? "", u.updatedAt, u.evidence);
     }
   };
   for (const objective of doc.objectives) {
     for (const c of objective.commitments) {
-      quarterRows("Commitment", objective.heading, c.number, c.text, "", c.leadLabel, c.quarters);
+      quarterRows("Commitment", objective.heading, c.number, c.text, "", c.leadLabel, c.quarters, c);
     }
   }
   for (const r of doc.risks) {

@@ -6,6 +6,7 @@
 import {
   AlignmentType,
   Document,
+  ExternalHyperlink,
   Footer,
   Header,
   HeadingLevel,
@@ -72,13 +73,31 @@ function commentaryCell(latest: LatestCommentary | null, width: number): TableCe
     [
       ...(latest.note ? [small(`${latest.label}: ${latest.note}`)] : []),
       ...latest.entries.flatMap((e) => [
-        ...e.text
-          .split(/\r?\n/)
-          .map((line, i) =>
-            i === 0 && e.agency
-              ? new Paragraph({ children: [new TextRun({ text: `${e.agency}: `, bold: true }), new TextRun(line)] })
-              : para(line),
-          ),
+        ...(e.text === ""
+          ? []
+          : e.text
+              .split(/\r?\n/)
+              .map((line, i) =>
+                i === 0 && e.agency
+                  ? new Paragraph({ children: [new TextRun({ text: `${e.agency}: `, bold: true }), new TextRun(line)] })
+                  : para(line),
+              )),
+        ...(e.evidence.length > 0
+          ? [
+              new Paragraph({
+                children: [
+                  new TextRun(e.agency && !e.text ? `${e.agency}: evidence: ` : "Evidence: "),
+                  ...e.evidence.flatMap((link, i) => [
+                    ...(i > 0 ? [new TextRun("; ")] : []),
+                    new ExternalHyperlink({
+                      link: link.url,
+                      children: [new TextRun({ text: link.title, style: "Hyperlink" })],
+                    }),
+                  ]),
+                ],
+              }),
+            ]
+          : []),
         small(`${latest.label} – ${[e.updatedBy, documentDate(e.updatedAt)].filter(Boolean).join(", ")}`),
       ]),
     ],
@@ -146,7 +165,12 @@ function commitmentsTable(doc: PlanDocument, objective: PlanDocument["objectives
   return table(
     headings,
     objective.commitments.map((commitment) => [
-      textCell(commitment.text),
+      cell([
+        para(commitment.text),
+        ...commitment.details.map(
+          (d) => new Paragraph({ children: [new TextRun({ text: d, size: 16, color: GREY_TEXT })] }),
+        ),
+      ]),
       textCell(commitment.leadLabel),
       ...quarterCells(commitment.quarters, q),
       ...(c ? [commentaryCell(commitment.latestCommentary, 18)] : []),

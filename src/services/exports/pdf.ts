@@ -46,6 +46,7 @@ pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONT_DIR + 
 const BRAND = "#1D4F6E";
 const BORDER = "#B1B4B6";
 const SECONDARY = "#505A5F";
+const LINK = "#1D70B8";
 
 function statusCell(status: ShownStatus, text: string): TableCell {
   const colour = STATUS_COLOURS[status];
@@ -65,7 +66,21 @@ function commentaryCell(latest: LatestCommentary | null): TableCell {
     stack: [
       ...(latest.note ? [{ text: `${latest.label}: ${latest.note}`, ...by }] : []),
       ...latest.entries.flatMap((e) => [
-        { text: e.agency ? [{ text: `${e.agency}: `, bold: true }, e.text] : e.text, ...gap },
+        ...(e.text ? [{ text: e.agency ? [{ text: `${e.agency}: `, bold: true }, e.text] : e.text, ...gap }] : []),
+        ...(e.evidence.length > 0
+          ? [
+              {
+                text: [
+                  e.agency && !e.text ? `${e.agency}: evidence: ` : "Evidence: ",
+                  ...e.evidence.flatMap((link, i) => [
+                    ...(i > 0 ? ["; "] : []),
+                    { text: link.title, link: link.url, color: LINK, decoration: "underline" as const },
+                  ]),
+                ],
+                ...gap,
+              },
+            ]
+          : []),
         { text: `${latest.label} – ${[e.updatedBy, documentDate(e.updatedAt)].filter(Boolean).join(", ")}`, ...by },
       ]),
     ],
@@ -164,7 +179,18 @@ export function pdfDefinition(doc: PlanDocument, layout: PdfLayoutOptions = {}):
   const keepLastRows = Boolean(layout.keepLastRowsTogether);
   const objectives: Content[] = doc.objectives.flatMap((o): Content[] => {
     const rows = o.commitments.map((c, i): TableCell[] => [
-      { text: c.text, id: rowId(o.number, i) },
+      c.details.length > 0
+        ? {
+            stack: [
+              { text: c.text, id: rowId(o.number, i) },
+              ...c.details.map((d) => ({
+                text: d,
+                color: SECONDARY,
+                margin: [0, 2, 0, 0] as [number, number, number, number],
+              })),
+            ],
+          }
+        : { text: c.text, id: rowId(o.number, i) },
       { text: c.leadLabel },
       ...quarterCells(c.quarters),
       ...(commentary ? [commentaryCell(c.latestCommentary)] : []),
