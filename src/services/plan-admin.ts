@@ -1141,6 +1141,7 @@ export function planAdminService(
                 orderBy: byPosition,
                 include: {
                   leads: { select: { agencyId: true } },
+                  contacts: { select: { agencyId: true, name: true } },
                   reviews: { select: { quarter: true, status: true, commentary: true } },
                   summaries: { select: { quarter: true, status: true } },
                 },
@@ -1216,6 +1217,8 @@ export function planAdminService(
                       allAgencies: c.allAgencies,
                       carriedFromId: c.id,
                       leads: c.allAgencies ? undefined : { create: c.leads.map((l) => ({ agencyId: l.agencyId })) },
+                      // The named contacts come along; a target date is for its year, so it does not.
+                      contacts: { create: c.contacts.map((x) => ({ agencyId: x.agencyId, name: x.name })) },
                     })),
                 },
               },

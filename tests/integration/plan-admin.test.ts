@@ -618,6 +618,11 @@ describe("rolling over", () => {
       302,
     );
 
+    await db.prisma.commitment.update({
+      where: { id: amberQ3!.id },
+      data: { targetDate: new Date("2024-01-31"), contacts: { create: { agencyId: agency.NSC, name: "Sam Lead" } } },
+    });
+
     const res = await press(`${SEEDED}/rollover`, coordinator, `${SEEDED}/manage`);
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe("/partners/plans/2024-25/manage");
@@ -670,6 +675,14 @@ describe("rolling over", () => {
     const copyOfAmber = copied.find((c) => c.carriedFromId === amberQ3!.id)!;
     expect(copyOfAmber.leads.map((l) => l.agencyId).sort()).toEqual(originalLeads.map((l) => l.agencyId).sort());
     expect(copyOfAmber.allAgencies).toBe(amberQ3!.allAgencies);
+    const amberDetails = await db.prisma.commitment.findUniqueOrThrow({
+      where: { id: copyOfAmber.id },
+      include: { contacts: true },
+    });
+    expect([amberDetails.targetDate, amberDetails.contacts.map((x) => [x.agencyId, x.name])]).toEqual([
+      null,
+      [[agency.NSC, "Sam Lead"]],
+    ]);
 
     // Achievements drafted from Complete or Green at Q4 (and the one completed in Q2, still Complete at Q4).
     expect(next.achievements.map((a) => [a.position, a.title, a.description])).toEqual([
@@ -689,6 +702,10 @@ describe("rolling over", () => {
 
     const manage = await coordinator.get("/partners/plans/2024-25/manage");
     expect(manage.text).toContain("drafted from 2023/24");
+    // The 2024/25 plan's achievements are the partnership's in 2023/24, as the plan document says.
+    const print = (await coordinator.get("/partners/plans/2024-25/print")).text;
+    expect(print).toMatch(/<h2[^>]*>Our achievements in 2023\/24<\/h2>/);
+    expect(print).toContain("All sessions delivered");
     await accessible(manage.text);
 
     // Only once.
