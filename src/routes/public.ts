@@ -245,6 +245,7 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
         introduction: plan.introduction,
         purposes: plan.purposes,
         achievements: plan.achievements,
+        achievementsHeading: achievementsHeading(plan.startYear),
       },
       agencies: agencies.map((a) => ({ ...a, website: a.website ? webLink(a.website) : undefined })),
     });

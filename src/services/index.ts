@@ -18,6 +18,7 @@ import { planDocumentService } from "./plan-document.ts";
 import { planService } from "./plans.ts";
 import { progressService } from "./progress.ts";
 import { reminderService } from "./reminders/reminders.ts";
+import { reviewHistoryService } from "./review-history.ts";
 import { reviewService } from "./reviews.ts";
 import { twoFactorService } from "./two-factor.ts";
 
@@ -36,6 +37,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
   const emails = emailService(db.prisma, { encryption, audit, logger, queue, transport });
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, emails });
   const plans = planService(db.prisma);
+  const planDocuments = planDocumentService(plans);
   return {
     health: healthService(db),
     plans,
@@ -46,7 +48,8 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     agencies: agencyService(db.prisma, audit),
     reviews: reviewService(db.prisma, audit, { emails, publicBaseUrl: config.publicBaseUrl }),
     planAdmin: planAdminService(db.prisma, audit, plans),
-    planDocuments: planDocumentService(plans),
+    planDocuments,
+    reviewHistory: reviewHistoryService(db.prisma, planDocuments),
     twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),
     sessionStore: new PrismaSessionStore(db.prisma),
     encryption,

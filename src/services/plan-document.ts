@@ -5,7 +5,17 @@ import { STATUS_TAGS } from "../content/status.ts";
 import type { PlanStatus, RagStatus } from "../generated/prisma/client.ts";
 import type { ShownStatus } from "./review-rules.ts";
 import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
-import { type PlanView, type QuarterStatus, deepFreeze, type planService } from "./plans.ts";
+import {
+  type PlanFilter,
+  type PlanView,
+  type QuarterStatus,
+  type ShownPlan,
+  deepFreeze,
+  describeFilter,
+  filterPlan,
+  filterQuery,
+  type planService,
+} from "./plans.ts";
 
 export type DocumentStatus = "draft" | "published" | "archived";
 
@@ -62,6 +72,7 @@ export interface LatestCommentary {
 }
 
 export interface DocumentCommitment {
+  id: number;
   /** "1.2": objective number, then the commitment's place under it. */
   number: string;
   text: string;
@@ -89,6 +100,8 @@ export interface DocumentObjective {
 }
 
 export interface DocumentRisk {
+  id: number;
+  /** Its place among the plan's risks, the same whatever the filter. */
   number: number;
   description: string;
   /** The RAG rating given when the plan was written. */
@@ -134,6 +147,13 @@ export interface PlanDocument {
   quarters: { quarter: Quarter; label: string; heading: string; months: string }[];
   /** Whether the formats show each item's latest commentary. */
   includeCommentary: boolean;
+  /** "Showing only: lead agency NSC (and what all agencies lead)." for a filtered plan; "" for the whole plan. */
+  filterText: string;
+  /** The same filter as an address's query ("agency=NSC&status=RED"), for links that keep it; "" for the whole plan. */
+  filterQuery: string;
+  /** What the formats say where no risk, or no commitment, is shown. */
+  noRisksText: string;
+  noCommitmentsText: string;
   generatedAt: Date;
   /** "25 November 2026" */
   generatedText: string;
@@ -151,6 +171,8 @@ export interface PlanDocumentOptions {
   publishedOnly?: boolean;
   /** Show each commitment's and risk's latest commentary. */
   includeCommentary?: boolean;
+  /** Only the commitments and risks that match (filterPlan), said in the document. */
+  filter?: PlanFilter;
 }
 
 export const DRAFT_MARK = "DRAFT";
@@ -182,7 +204,7 @@ export function documentDate(date: Date): string {
 }
 
 /** "Sam Jones (NSC)": who saved, with their agency. */
-const byline = (name: string | null, agencyCode: string | null) =>
+export const byline = (name: string | null, agencyCode: string | null) =>
   name ? (agencyCode ? `${name} (${agencyCode})` : name) : null;
 
 function documentQuarter(q: QuarterStatus): DocumentQuarter {
@@ -246,11 +268,22 @@ function latestCommentary(quarters: DocumentQuarter[], joint: boolean): LatestCo
     : null;
 }
 
-/** The document model of one plan: plain data, the same for every format. */
+/** "-objective-2-police-red": a filter in a file name, so filtered files are not saved over the whole plan. */
+function filterFileSuffix(shown: ShownPlan): string {
+  const words = [...filterQuery(shown)].map(([key, value]) => (key === "objective" ? `objective-${value}` : value));
+  return words.map((w) => `-${w.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`).join("");
+}
+
+/**
+ * The document model of one plan: plain data, the same for every format. With `shown` (the plan
+ * filtered), only what it shows, saying so; risks keep their numbers in the whole plan.
+ */
 export function planDocument(
   plan: PlanView,
-  options: { includeCommentary?: boolean; generatedAt?: Date } = {},
+  options: { includeCommentary?: boolean; generatedAt?: Date; shown?: ShownPlan } = {},
 ): PlanDocument {
+  const shown = options.shown?.filtered ? options.shown : undefined;
+  const filterText = shown ? describeFilter(shown) : "";
   const { status, text: statusText } = STATUS_TEXT[plan.status];
   const draft = status === "draft";
   const heading = draft ? `${DRAFT_MARK} – ${plan.title}` : plan.title;
@@ -273,11 +306,12 @@ export function planDocument(
     achievementsHeading: achievementsHeading(plan.startYear),
     achievements: plan.achievements.map((a) => ({ title: a.title, description: a.description })),
     risksHeading: `Our challenges and risks for ${label}`,
-    risks: plan.risks.map((r, i) => {
+    risks: (shown?.risks ?? plan.risks).map((r) => {
       const quarters = r.quarters.map(documentQuarter);
       const joint = (r.quarters[0]?.leadCount ?? 1) > 1;
       return {
-        number: i + 1,
+        id: r.id,
+        number: plan.risks.indexOf(r) + 1,
         description: r.description,
         rating: r.rating,
         ratingText: STATUS_TAGS[r.rating].text,
@@ -289,7 +323,7 @@ export function planDocument(
       };
     }),
     commitmentsHeading: `Our commitments for ${label}`,
-    objectives: plan.objectives.map((o) => ({
+    objectives: (shown?.objectives ?? plan.objectives).map((o) => ({
       number: o.number,
       title: o.title,
       heading: `Objective ${o.number} - ${o.title}`,
@@ -297,6 +331,7 @@ export function planDocument(
         const quarters = c.quarters.map(documentQuarter);
         const joint = (c.quarters[0]?.leadCount ?? 1) > 1;
         return {
+          id: c.id,
           number: c.number,
           text: c.text,
           allAgencies: c.allAgencies,
@@ -315,10 +350,15 @@ export function planDocument(
       months: plan.quarters[i]?.months ?? "",
     })),
     includeCommentary: options.includeCommentary ?? false,
+    filterText,
+    filterQuery: shown ? filterQuery(shown).toString() : "",
+    noRisksText: shown ? "No risks match these filters." : "There are no risks in this plan.",
+    noCommitmentsText: shown ? "No commitments match these filters." : "There are no commitments in this plan yet.",
     generatedAt,
     generatedText: documentDate(generatedAt),
-    footerText: heading,
-    fileBase: `rhins-hate-crime-plan-${plan.slug}${draft ? "-draft" : ""}${options.includeCommentary ? "-with-commentary" : ""}`,
+    // A printed page of a filtered plan says so at its foot too.
+    footerText: shown ? `${heading} (filtered)` : heading,
+    fileBase: `rhins-hate-crime-plan-${plan.slug}${draft ? "-draft" : ""}${options.includeCommentary ? "-with-commentary" : ""}${shown ? filterFileSuffix(shown) : ""}`,
   };
 }
 
@@ -326,8 +366,9 @@ export function planDocumentService(
   plans: Pick<ReturnType<typeof planService>, "planView">,
   now: () => Date = () => new Date(),
 ) {
-  // Each plan view's documents, built once: the plan view is replaced when its data changes.
-  const documents = new WeakMap<PlanView, Map<boolean, PlanDocument>>();
+  // Each plan view's documents, built once per commentary and filter: the plan view is replaced
+  // when its data changes. Filters are those the plan has (filterPlan), so they are few.
+  const documents = new WeakMap<PlanView, Map<string, PlanDocument>>();
   return {
     /**
      * One year's plan as a document; undefined when there is no such plan (or it is not
@@ -337,10 +378,12 @@ export function planDocumentService(
       const plan = await plans.planView(startYear, { publishedOnly: options.publishedOnly });
       if (!plan) return undefined;
       const includeCommentary = options.includeCommentary ?? false;
+      const shown = filterPlan(plan, options.filter ?? {});
+      const key = `${includeCommentary}:${filterQuery(shown).toString()}`;
       let kept = documents.get(plan);
       if (!kept) documents.set(plan, (kept = new Map()));
-      let doc = kept.get(includeCommentary);
-      if (!doc) kept.set(includeCommentary, (doc = deepFreeze(planDocument(plan, { includeCommentary }))));
+      let doc = kept.get(key);
+      if (!doc) kept.set(key, (doc = deepFreeze(planDocument(plan, { includeCommentary, shown }))));
       const generatedAt = now();
       return { ...doc, generatedAt, generatedText: documentDate(generatedAt) };
     },

@@ -340,6 +340,7 @@ describe("the print view", () => {
       "/partners/plans/2023-24/plan.pdf",
       "/partners/plans/2023-24/plan.docx",
       "/partners/plans/2023-24/reviews.csv",
+      "/partners/plans/2023-24/review-history.csv",
       "/partners/plans/2023-24/print?commentary=1",
     ]);
     // No inline styles or scripts (CSP: style-src 'self'; partners' print view needs no script).

@@ -15,6 +15,7 @@ import {
   type Direction,
   type RiskInput,
 } from "../../services/plan-admin.ts";
+import { achievementsHeading } from "../../services/plan-document.ts";
 import { type Quarter, parseYearSlug, quarterOf, yearLabel, yearSlug } from "../../services/plan-year.ts";
 import { ALL_AGENCIES_LABEL, quarterMonths } from "../../services/plans.ts";
 import { fieldErrors, idParam, parseForm, text, type FormErrors, type FormValues } from "../forms.ts";
@@ -504,6 +505,7 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
         nextYearLabel: yearLabel(plan.nextYear.startYear),
         nextYearHref: manageHref(plan.nextYear.startYear),
         wholePartnershipLabel: WHOLE_PARTNERSHIP,
+        achievementsHeading: achievementsHeading(startYear),
       });
     }),
 

@@ -1,18 +1,20 @@
 // The annual plan as a document, for every signed-in partner (drafts included): the print view,
-// PDF, Word and the reviews as CSV. Each renders the one document model
-// (services.planDocuments). The public site serves a published plan's print view and PDF with
-// the helpers exported here (src/routes/public.ts).
-import type { Response } from "express";
+// PDF, Word, the latest reviews as CSV and every saved version of them as CSV. Each renders the
+// one document model (services.planDocuments), filtered as the plan page was (plan-filter.ts),
+// and each link between them keeps the filters. The public site serves a published plan's print
+// view and PDF with the helpers exported here (src/routes/public.ts).
+import type { Request, Response } from "express";
 import { z } from "zod";
 import { STATUS_TAGS } from "../../content/status.ts";
 import { ServiceError, notFound } from "../../services/errors.ts";
-import { CSV_CONTENT_TYPE, renderCsv } from "../../services/exports/csv.ts";
+import { CSV_CONTENT_TYPE, renderCsv, renderReviewHistoryCsv } from "../../services/exports/csv.ts";
 import { DOCX_CONTENT_TYPE, renderDocx } from "../../services/exports/docx.ts";
 import { PDF_CONTENT_TYPE, renderPdf } from "../../services/exports/pdf.ts";
 import { printStylesheet } from "../../services/exports/print.ts";
 import type { Services } from "../../services/index.ts";
 import { type PlanDocument, documentDate } from "../../services/plan-document.ts";
 import { parseYearSlug } from "../../services/plan-year.ts";
+import { planAddress, planFilterQuery } from "./plan-filter.ts";
 import { get, type PartnerRoute } from "./route-table.ts";
 
 export const PRINT_VIEW = "pages/partners/plan-print";
@@ -62,14 +64,14 @@ export function printViewModel(doc: PlanDocument, links: PrintLinks) {
   };
 }
 
-/** Sends a document file for download as e.g. rhins-hate-crime-plan-2023-24.pdf. */
+/** Sends a document file for download as e.g. rhins-hate-crime-plan-2023-24.pdf (`name` after the plan's: -review-history). */
 export function sendDocumentFile(
   res: Response,
   doc: PlanDocument,
-  file: { body: Buffer | string; type: string; extension: string },
+  file: { body: Buffer | string; type: string; extension: string; name?: string },
 ): void {
   res.type(file.type);
-  res.set("Content-Disposition", `attachment; filename="${doc.fileBase}.${file.extension}"`);
+  res.set("Content-Disposition", `attachment; filename="${doc.fileBase}${file.name ?? ""}.${file.extension}"`);
   res.send(file.body);
 }
 
@@ -81,55 +83,90 @@ export function sendPrintStylesheet(res: Response, doc: PlanDocument): void {
   res.type("text/css").send(printStylesheet(doc));
 }
 
-export function planDocumentRoutes(services: Services): PartnerRoute[] {
-  const { planDocuments } = services;
+/** The plan page's and print view's links to the documents, keeping the filters. */
+export function documentLinks(slug: string, filter: URLSearchParams | string) {
+  const at = (file: string, commentary = false) => planAddress(slug, file, filter, commentary);
+  return {
+    plan: at(""),
+    print: at("print"),
+    printWithCommentary: at("print", true),
+    pdf: at("plan.pdf"),
+    pdfWithCommentary: at("plan.pdf", true),
+    docx: at("plan.docx"),
+    docxWithCommentary: at("plan.docx", true),
+    printCss: at("print.css"),
+    latestReviews: { href: at("reviews.csv"), text: "Download the latest reviews (CSV)" },
+    everyReview: { href: at("review-history.csv"), text: "Download every review (CSV)" },
+  };
+}
 
-  async function load(params: Record<string, string | string[]>, query: unknown): Promise<PlanDocument> {
-    const year = planYearParam.safeParse(params.year);
+export function planDocumentRoutes(services: Services): PartnerRoute[] {
+  const { planDocuments, reviewHistory } = services;
+
+  const yearOf = (req: Request) => {
+    const year = planYearParam.safeParse(req.params.year);
     if (!year.success) throw notFound("plan");
-    const options = documentQuery.safeParse(query);
+    return year.data;
+  };
+
+  /** The document the address asks for; the CSVs and the footer words have no commentary to choose. */
+  async function load(req: Request, { commentary = true } = {}): Promise<PlanDocument> {
+    const year = yearOf(req);
+    const options = documentQuery.safeParse(commentary ? req.query : {});
     if (!options.success)
       throw new ServiceError(400, "The address is not right: commentary can only be 1 (show it) or 0 (leave it out).");
-    const doc = await planDocuments.document(year.data, { includeCommentary: options.data.commentary === "1" });
+    const doc = await planDocuments.document(year, {
+      includeCommentary: options.data.commentary === "1",
+      filter: planFilterQuery.parse(req.query),
+    });
     if (!doc) throw notFound("plan");
     return doc;
   }
 
-  const base = (doc: PlanDocument) => `/partners/plans/${doc.slug}`;
-  const withCommentary = (doc: PlanDocument) => (doc.includeCommentary ? "?commentary=1" : "");
-
   return [
     get("/plans/:year/print", "signed-in", async (req, res) => {
-      const doc = await load(req.params, req.query);
+      const doc = await load(req);
+      const links = documentLinks(doc.slug, doc.filterQuery);
       res.render(
         PRINT_VIEW,
         printViewModel(doc, {
-          back: { href: base(doc), text: "Back to the plan" },
-          stylesheet: `${base(doc)}/print.css`,
+          back: { href: links.plan, text: "Back to the plan" },
+          stylesheet: links.printCss,
           downloads: [
-            { href: `${base(doc)}/plan.pdf${withCommentary(doc)}`, text: "Download as PDF" },
-            { href: `${base(doc)}/plan.docx${withCommentary(doc)}`, text: "Download as Word" },
-            { href: `${base(doc)}/reviews.csv`, text: "Download the quarterly reviews as CSV (spreadsheet)" },
+            { href: doc.includeCommentary ? links.pdfWithCommentary : links.pdf, text: "Download as PDF" },
+            { href: doc.includeCommentary ? links.docxWithCommentary : links.docx, text: "Download as Word" },
+            links.latestReviews,
+            links.everyReview,
           ],
           commentary: doc.includeCommentary
-            ? { href: `${base(doc)}/print`, text: "Leave out the commentary" }
-            : { href: `${base(doc)}/print?commentary=1`, text: "Show the latest commentary" },
+            ? { href: links.print, text: "Leave out the commentary" }
+            : { href: links.printWithCommentary, text: "Show the latest commentary" },
         }),
       );
     }),
     get("/plans/:year/print.css", "signed-in", async (req, res) => {
-      sendPrintStylesheet(res, await load(req.params, {}));
+      sendPrintStylesheet(res, await load(req, { commentary: false }));
     }),
     get("/plans/:year/plan.pdf", "signed-in", async (req, res) => {
-      await sendPdf(res, await load(req.params, req.query));
+      await sendPdf(res, await load(req));
     }),
     get("/plans/:year/plan.docx", "signed-in", async (req, res) => {
-      const doc = await load(req.params, req.query);
+      const doc = await load(req);
       sendDocumentFile(res, doc, { body: await renderDocx(doc), type: DOCX_CONTENT_TYPE, extension: "docx" });
     }),
     get("/plans/:year/reviews.csv", "signed-in", async (req, res) => {
-      const doc = await load(req.params, {});
+      const doc = await load(req, { commentary: false });
       sendDocumentFile(res, doc, { body: renderCsv(doc), type: CSV_CONTENT_TYPE, extension: "csv" });
+    }),
+    get("/plans/:year/review-history.csv", "signed-in", async (req, res) => {
+      const history = await reviewHistory.history(yearOf(req), { filter: planFilterQuery.parse(req.query) });
+      if (!history) throw notFound("plan");
+      sendDocumentFile(res, history.doc, {
+        body: renderReviewHistoryCsv(history.doc, history.rows),
+        type: CSV_CONTENT_TYPE,
+        extension: "csv",
+        name: "-review-history",
+      });
     }),
   ];
 }

@@ -5,8 +5,10 @@ import { SHOWN_STATUS_ORDER, STATUS_TAGS } from "../../content/status.ts";
 import { notFound } from "../../services/errors.ts";
 import type { Services } from "../../services/index.ts";
 import { type Quarter, parseYearSlug, yearSlug } from "../../services/plan-year.ts";
-import { filterPlan } from "../../services/plans.ts";
+import { describeFilter, filterPlan, filterQuery } from "../../services/plans.ts";
 import { barChart } from "./charts.ts";
+import { documentLinks } from "./plan-documents.ts";
+import { planFilterQuery } from "./plan-filter.ts";
 import { get, type PartnerRoute } from "./route-table.ts";
 
 const CAN_DO = {
@@ -21,11 +23,6 @@ const TASK_STATE = {
   TO_DO: { text: "To do", classes: "govuk-tag--grey" },
   OVERDUE: { text: "Overdue", classes: "govuk-tag--red" },
 } as const;
-
-const planFilter = z.object({
-  agency: z.string().trim().max(20).catch(""),
-  status: z.enum(SHOWN_STATUS_ORDER).or(z.literal("")).catch(""),
-});
 
 /** The dashboard's choice of plan and quarter: "2023-24:4"; anything else shows the default. */
 const quarterChoice = z.object({
@@ -90,13 +87,22 @@ export function progressRoutes(services: Services): PartnerRoute[] {
       const startYear = parseYearSlug(String(req.params.year));
       const plan = startYear === undefined ? undefined : await services.plans.planView(startYear);
       if (!plan) throw notFound("plan");
-      const filter = planFilter.parse(req.query);
-      const shown = filterPlan(plan, { agencyCode: filter.agency, status: filter.status || undefined });
+      const shown = filterPlan(plan, planFilterQuery.parse(req.query));
+      const filter = filterQuery(shown);
+      const slug = yearSlug(plan.startYear);
       res.render("pages/partners/plan", {
         area: "partners",
         title: plan.title,
         user: req.user,
         plan,
+        objectiveOptions: [
+          { value: "", text: "All objectives" },
+          ...plan.objectives.map((o) => ({
+            value: String(o.number),
+            text: `Objective ${o.number}: ${o.title}`,
+            selected: o === shown.objective,
+          })),
+        ],
         agencyOptions: [
           { value: "", text: "All agencies" },
           ...plan.leadAgencies.map((a) => ({ value: a.code, text: a.name, selected: a === shown.agency })),
@@ -108,10 +114,13 @@ export function progressRoutes(services: Services): PartnerRoute[] {
         objectives: shown.objectives,
         risks: shown.risks,
         filtered: shown.filtered,
+        filterText: describeFilter(shown),
+        // The documents show what the page shows.
+        documents: documentLinks(slug, filter),
         // The tables are the same for everyone who sees this filter of this plan (views.ts cachedHtml).
-        tablesKey: `${shown.agency?.code ?? ""}:${shown.status ?? ""}`,
+        tablesKey: filter.toString(),
         statusTags: STATUS_TAGS,
-        slug: yearSlug(plan.startYear),
+        slug,
       });
     }),
   ];

@@ -3,13 +3,22 @@
 // byte order mark (so Excel reads the accents right), every cell that a spreadsheet would take
 // for a formula (=, +, -, @, tab, carriage return) neutralised with a leading single quote.
 import { stringify } from "csv-stringify/sync";
-import { DRAFT_MARK, type DocumentQuarter, type DocumentUpdate, type PlanDocument } from "../plan-document.ts";
+import {
+  DRAFT_MARK,
+  type DocumentQuarter,
+  type DocumentUpdate,
+  type EvidenceLink,
+  type PlanDocument,
+} from "../plan-document.ts";
+import type { ReviewHistoryRow } from "../review-history.ts";
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
 
 export const CSV_COLUMNS = [
   "Plan",
   "Plan status",
+  // Which filters chose the rows ("Showing only: lead agency NSC ..."); "" for the whole plan.
+  "Shown",
   "Type",
   "Objective",
   "Number",
@@ -66,6 +75,7 @@ export function renderCsv(doc: PlanDocument): Buffer {
       rows.push([
         doc.title,
         planStatus,
+        doc.filterText,
         type,
         objective,
         number,
@@ -78,7 +88,7 @@ export function renderCsv(doc: PlanDocument): Buffer {
         agency,
         status,
         commentary,
-        evidence.map((link) => `${link.title} <${link.url}>`).join("; "),
+        evidenceText(evidence),
         by,
         ukTime(at),
       ]);
@@ -98,6 +108,59 @@ export function renderCsv(doc: PlanDocument): Buffer {
     quarterRows("Risk", "", String(r.number), r.description, r.mitigation, r.ownerLabel, r.quarters);
   }
   return spreadsheetCsv(CSV_COLUMNS, rows);
+}
+
+/** "Minutes <https://example.org/m>; Photos <https://example.org/p>" */
+const evidenceText = (links: readonly EvidenceLink[]) => links.map((link) => `${link.title} <${link.url}>`).join("; ");
+
+export const HISTORY_CSV_COLUMNS = [
+  "Plan",
+  "Plan status",
+  "Shown",
+  "Type",
+  "Objective",
+  "Number",
+  "Text",
+  "Quarter",
+  "Agency",
+  "Version",
+  "Status before",
+  "Status after",
+  "Commentary",
+  "Evidence links",
+  "Replaced version",
+  "Saved by",
+  "Saved at (UK time)",
+] as const;
+
+/**
+ * Every saved version of the plan's updates (review-history.ts), a row each, oldest first under
+ * each item, quarter and agency; "Shown" says which filters chose the items ("" for the whole plan).
+ */
+export function renderReviewHistoryCsv(doc: PlanDocument, history: readonly ReviewHistoryRow[]): Buffer {
+  const planStatus = doc.draft ? DRAFT_MARK : doc.statusText;
+  return spreadsheetCsv(
+    HISTORY_CSV_COLUMNS,
+    history.map((h) => [
+      doc.title,
+      planStatus,
+      doc.filterText,
+      h.type,
+      h.objective,
+      h.number,
+      h.text,
+      h.quarter,
+      h.agencyCode,
+      String(h.version),
+      h.statusBefore,
+      h.statusAfter,
+      h.commentary,
+      evidenceText(h.evidence),
+      h.replacedVersion === null ? "" : String(h.replacedVersion),
+      h.savedBy ?? "",
+      ukTime(h.savedAt),
+    ]),
+  );
 }
 
 /** Rows under a header, as a spreadsheet opens them safely: BOM, CRLF, quoted, formulas neutralised. */

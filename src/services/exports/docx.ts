@@ -244,6 +244,7 @@ export function docxDocument(doc: PlanDocument): Document {
         }),
       ],
     }),
+    ...(doc.filterText ? [new Paragraph({ children: [new TextRun({ text: doc.filterText, bold: true })] })] : []),
     new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun("About us")] }),
     new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun("Our vision")] }),
     new Paragraph({ children: [new TextRun({ text: doc.vision, italics: true })] }),
@@ -268,14 +269,14 @@ export function docxDocument(doc: PlanDocument): Document {
 
   const tables = [
     new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(doc.risksHeading)] }),
-    doc.risks.length ? risksTable(doc) : para("There are no risks in this plan."),
+    doc.risks.length ? risksTable(doc) : para(doc.noRisksText),
     new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(doc.commitmentsHeading)] }),
     ...(doc.objectives.length
       ? doc.objectives.flatMap((o) => [
           new Paragraph({ heading: HeadingLevel.HEADING_3, keepNext: true, children: [new TextRun(o.heading)] }),
           commitmentsTable(doc, o),
         ])
-      : [para("There are no commitments in this plan yet.")]),
+      : [para(doc.noCommitmentsText)]),
   ];
 
   return new Document({

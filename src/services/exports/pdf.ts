@@ -240,6 +240,7 @@ export function pdfDefinition(doc: PlanDocument, layout: PdfLayoutOptions = {}):
       text: `Status: ${doc.statusText}. Generated on ${doc.generatedText}. This plan covers ${doc.period}.`,
       style: "meta",
     },
+    ...(doc.filterText ? [{ text: doc.filterText, style: "body", bold: true } as Content] : []),
     heading("About us", 2),
     heading("Our vision", 3),
     { text: doc.vision, style: "vision" },
@@ -259,14 +260,14 @@ export function pdfDefinition(doc: PlanDocument, layout: PdfLayoutOptions = {}):
         }))
       : [{ text: "None recorded.", style: "body" } as Content]),
     heading(doc.risksHeading, 2, { pageBreak: "before", pageOrientation: "landscape" }),
-    doc.risks.length ? risksTable : { text: "There are no risks in this plan.", style: "body" },
+    doc.risks.length ? risksTable : { text: doc.noRisksText, style: "body" },
     heading(
       doc.commitmentsHeading,
       2,
       {},
       doc.objectives[0]?.commitments.length ? rowId(doc.objectives[0].number) : undefined,
     ),
-    ...(objectives.length ? objectives : [{ text: "There are no commitments in this plan yet.", style: "body" }]),
+    ...(objectives.length ? objectives : [{ text: doc.noCommitmentsText, style: "body" }]),
   ];
 
   return {
