@@ -16,7 +16,8 @@ export const MAX_PENDING_PER_BROWSER = 10;
 /** The body parser allows 32 KB; this bounds what is kept whatever it allows. */
 export const MAX_KEPT_CHARS = 64 * 1024;
 /** Field names our forms use; anything else is not kept (nor "__proto__" and the like). */
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+// A trailing "[]" marks a field that repeats (a row of fields per agency).
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}(\[\])?$/;
 /** Passwords are never kept, not even encrypted: such a form is typed again. */
 const SECRET_FIELD = /password/i;
 
