@@ -7,7 +7,11 @@ import { migrate } from "../src/db/migrate.ts";
 import { seed } from "../src/db/seed.ts";
 import * as seedData from "../src/db/seed-data.ts";
 import type { RagStatus } from "../src/generated/prisma/enums.ts";
+import { encryptionService } from "../src/services/encryption.ts";
+import { rowBinding } from "../src/services/encrypted-columns.ts";
 import { hashPassword } from "../src/services/passwords.ts";
+import { hashReceiptCode } from "../src/services/reports/follow-up.ts";
+import { DATA_KEYS } from "../tests/helpers/server-process.ts";
 import { QUARTERS, defaultDeadline, quarterDates, quarterOf } from "../src/services/plan-year.ts";
 
 export interface DatasetSize {
@@ -18,6 +22,7 @@ export interface DatasetSize {
   accounts: number;
   reportingCentres: number;
   emails: number;
+  reports: number;
 }
 
 export const FULL_SIZE: DatasetSize = {
@@ -28,6 +33,7 @@ export const FULL_SIZE: DatasetSize = {
   accounts: 200,
   reportingCentres: 100,
   emails: 20_000,
+  reports: 10_000,
 };
 
 /** The account the benchmark signs in with (an officer of the council). */
@@ -61,6 +67,7 @@ export interface DatasetSummary {
   accounts: number;
   reportingCentres: number;
   emails: number;
+  reports: number;
   currentYear: number;
 }
 
@@ -304,6 +311,60 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
     (data) => p.emailMessage.createMany({ data }),
   );
 
+  // Online reports over the years, their personal answers encrypted under the keys the bench's
+  // portal runs with; one in ten with a message thread.
+  const encryption = encryptionService({
+    keys: { test: Buffer.from(DATA_KEYS.REPORT_ENCRYPTION_KEYS.split(":")[1]!, "base64") },
+    currentKeyId: "test",
+    hmacKey: Buffer.from(DATA_KEYS.REPORT_HMAC_KEY, "base64"),
+  });
+  const receiptHash = await hashReceiptCode("BENCHBENCHBENCH2");
+  const areas = [...towns, "OUTSIDE", "ONLINE"];
+  const strands = ["RACE", "RELIGION", "SEXUAL_ORIENTATION", "DISABILITY", "TRANSGENDER", "AGE"];
+  const reportIds = Array.from(
+    { length: size.reports },
+    (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+  );
+  await inChunks(
+    reportIds.map((id, i) => {
+      const seal = (column: string, value: string) =>
+        encryption.encrypt(value, rowBinding("IncidentReport", column, id));
+      const receivedAt = new Date(Date.UTC(currentYear, 3, 1) - (size.reports - i) * 3 * 3_600_000);
+      return {
+        id,
+        reference: `RH-${String(i).padStart(4, "0")}-BN`,
+        receiptHash,
+        receivedAt,
+        reporterRole: i % 3 === 0 ? "WITNESS" : "VICTIM",
+        incidentTypes: ["VERBAL"],
+        strands: [strands[i % strands.length]!],
+        incidentMonth: receivedAt.toISOString().slice(0, 7),
+        area: areas[i % areas.length]!,
+        placeType: "STREET",
+        wants: i % 4 === 0 ? ["RECORD_ONLY"] : ["SUPPORT"],
+        anonymous: i % 3 !== 0,
+        narrative: seal("narrative", sentence(60, LOREM)),
+        location: seal("location", "High Street"),
+        contact:
+          i % 3 === 0 ? seal("contact", JSON.stringify({ name: `Reporter ${i}`, email: `r${i}@example.com` })) : null,
+      };
+    }),
+    (data) => p.incidentReport.createMany({ data }),
+  );
+  await inChunks(
+    reportIds
+      .filter((_, i) => i % 10 === 0)
+      .map((reportId, i) => {
+        const id = `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`;
+        const body = encryption.encrypt(
+          "Thank you for telling us. Can we call you?",
+          rowBinding("ReportMessage", "body", id),
+        );
+        return { id, reportId, fromReporter: false, body };
+      }),
+    (data) => p.reportMessage.createMany({ data }),
+  );
+
   return {
     plans: size.years,
     years: `${firstYear}/${String((firstYear + 1) % 100).padStart(2, "0")} to ${currentYear}/${String((currentYear + 1) % 100).padStart(2, "0")}`,
@@ -311,6 +372,7 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
     accounts: await p.user.count(),
     reportingCentres: await p.reportingCentre.count(),
     emails: size.emails,
+    reports: size.reports,
     currentYear,
   };
 }

@@ -30,6 +30,7 @@ import {
   type ServerProcess,
 } from "../tests/helpers/server-process.ts";
 import { BENCH_ACCOUNT, BENCH_COORDINATOR, buildDataset, type DatasetSummary } from "./dataset.ts";
+import { type ReportLoad, reportLoad } from "./reports.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const number = (value: string | undefined, fallback: number) => {
@@ -50,6 +51,9 @@ const ONLY = process.env.BENCH_PAGES?.split(",").filter(Boolean);
 const PUBLIC_RATIO_TARGET = 0.5;
 /** Partner pages' p99 latency at 10 connections, on Postgres (GUIDE section 6). */
 const PARTNER_P99_TARGET_MS = 50;
+/** Online reports: the rate they arrive at, and the submit step's p99 (GUIDE section 6). */
+const REPORTS_PER_SECOND = 20;
+const SUBMIT_P99_TARGET_MS = 200;
 /** RSS may grow at most this much over the memory run. */
 const RSS_GROWTH_TARGET = 0.1;
 
@@ -329,6 +333,33 @@ function table(measurements: Measurement[]): string {
   return [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
 
+/** The online report runs: steady, then with one address flooding the submit step. */
+function reportTable(runs: (ReportLoad & { target: string; met: boolean })[], alone: Measurement | undefined): string {
+  const head = [
+    "Online reports",
+    "Stored / started",
+    "Submit p50 ms",
+    "Submit p99 ms",
+    "`/` requests/s (alone)",
+    "`/` p99 ms",
+    "Flood refused",
+    "Target",
+    "Met",
+  ];
+  const rows = runs.map((r) => [
+    `${r.ratePerSecond}/s${r.floodRequests === undefined ? "" : " + a flood from one address"}`,
+    `${r.submitted} / ${r.started}`,
+    String(r.submitP50Ms),
+    String(r.submitP99Ms),
+    `${r.publicRequestsPerSecond} (${alone?.requestsPerSecond ?? "?"})`,
+    String(r.publicP99Ms),
+    r.floodRequests === undefined ? "" : `${r.floodRefused} of ${r.floodRequests}`,
+    r.target,
+    r.met ? "yes" : "**no**",
+  ]);
+  return [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
@@ -351,7 +382,8 @@ async function main() {
     const logFile = path.join(SCRATCH, "server.log");
     rmSync(logFile, { force: true });
     const server = await startServer({
-      env: { ...database.env, LOG_LEVEL: "info" },
+      // One proxy trusted, so each simulated reporter has its own address (X-Forwarded-For).
+      env: { ...database.env, LOG_LEVEL: "info", TRUST_PROXY: "1" },
       logFile,
       nodeArgs: CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", SCRATCH] : [],
       timeoutMs: 180_000,
@@ -370,6 +402,7 @@ async function main() {
       { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: "officer" },
       { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: "officer" },
       { name: "emails", path: "/partners/emails", kind: "partner", signedIn: "coordinator" },
+      { name: "new reports", path: "/partners/reports", kind: "partner", signedIn: "coordinator" },
     ];
     const pages = allPages.filter((page) => !ONLY || ONLY.some((prefix) => page.path.startsWith(prefix)));
     const publicPaths = allPages.filter((p) => p.kind === "public").map((p) => p.path);
@@ -393,6 +426,31 @@ async function main() {
       );
     }
     baseline.child.kill("SIGTERM");
+
+    say(
+      `Online reports: ${REPORTS_PER_SECOND} per second for ${SECONDS} s, with / asked for throughout; then with a flood...`,
+    );
+    const reportRuns: (ReportLoad & { target: string; met: boolean })[] = [];
+    for (const flood of [false, true]) {
+      const run = await reportLoad(server.url, {
+        ratePerSecond: REPORTS_PER_SECOND,
+        seconds: SECONDS,
+        publicPath: "/",
+        connections: CONNECTIONS,
+        flood,
+      });
+      // The public page must keep the share of the bare server it is judged on alone.
+      const ratio = run.publicRequestsPerSecond / base.requestsPerSecond!;
+      reportRuns.push({
+        ...run,
+        target: `submit p99 < ${SUBMIT_P99_TARGET_MS} ms, every report stored, / >= ${PUBLIC_RATIO_TARGET * 100}% of the bare server`,
+        met: run.failed === 0 && run.submitP99Ms < SUBMIT_P99_TARGET_MS && ratio >= PUBLIC_RATIO_TARGET,
+      });
+      say(
+        `  ${flood ? "with a flood" : "steady"}: ${run.submitted}/${run.started} stored, submit p99 ${run.submitP99Ms} ms; ` +
+          `/ at ${run.publicRequestsPerSecond} requests/s${flood ? `; flood: ${run.floodRefused} of ${run.floodRequests} refused` : ""}`,
+      );
+    }
     // The officer's pages and the public ones, with the officer's session.
     const memoryPages = RSS_PAGE ? [RSS_PAGE] : pages.filter((p) => p.signedIn !== "coordinator").map((p) => p.path);
     say(`Memory: ${RSS_SECONDS} s on ${memoryPages.join(", ")}...`);
@@ -413,6 +471,7 @@ async function main() {
       secondsPerPage: SECONDS,
       connections: CONNECTIONS,
       pages: measurements,
+      onlineReports: reportRuns,
       memory,
       portalExit: stopped,
       cpuProfile: CPU_PROF ? SCRATCH : undefined,
@@ -421,10 +480,15 @@ async function main() {
       `Measured ${results.date.slice(0, 10)} on ${database.label}, Node ${process.version}, ${results.machine.cpus} CPUs; ` +
         `${SECONDS} s per page at ${CONNECTIONS} connections, after a 1 s warm-up. Dataset: ${dataset.plans} years of plans ` +
         `(${dataset.years}), ${dataset.commitments} commitments, ${dataset.reviews} reviews with ${dataset.reviewVersions} versions, ` +
-        `${dataset.accounts} accounts, ${dataset.reportingCentres} reporting centres. ` +
+        `${dataset.accounts} accounts, ${dataset.reportingCentres} reporting centres, ${dataset.reports} online reports. ` +
         "Each public page is compared with the bare server sending the home page (vs baseline) and sending that page's own bytes and headers (vs same bytes, the target).",
       "",
       table(measurements),
+      "",
+      reportTable(
+        reportRuns,
+        measurements.find((m) => m.path === "/"),
+      ),
       "",
       `Memory (RSS of the portal) over ${memory.seconds} s on ${memory.pages.length === 1 ? `\`${memory.pages[0]}\`` : "every page above in turn"} (${memory.requests} requests, ${memory.errors} errors): ` +
         `${memory.startMb} MB after warm-up, ${memory.endMb} MB at the end, ${memory.maxMb} MB at most: ` +

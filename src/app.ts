@@ -12,6 +12,7 @@ import { JS_ENABLED_SCRIPT, securityHeaders } from "./middleware/security.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { partnerArea } from "./routes/partners/index.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { reportRoutes } from "./routes/report/index.ts";
 import { requestId } from "./logger.ts";
 import type { Services } from "./services/index.ts";
 import { VIEWS_DIR, viewEngine } from "./views.ts";
@@ -77,6 +78,8 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
     logger,
     requestId,
   });
+  // Reporting online keeps its own answers (an encrypted draft), never a cached page.
+  app.use(reportRoutes(services));
   app.use(publicRoutes(services, { pageCache: publicPages }));
 
   // 6. Not found, then errors.

@@ -2,19 +2,20 @@
 // start-up with a message naming the variable, instead of failing later in a request.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { KEY_BYTES, KEY_ID, type EncryptionKeys } from "./services/encryption.ts";
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-/** A 32-byte key written as base64 (standard or URL-safe). */
-const key32 = (value: string): Buffer | undefined => {
+/** A 32-byte key written as base64 (standard or URL-safe); undefined if it is not one. */
+export const key32 = (value: string): Buffer | undefined => {
   if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return undefined;
   const bytes = Buffer.from(value, "base64");
   return bytes.length === KEY_BYTES ? bytes : undefined;
 };
-const KEY_FORMAT = "must be base64 of 32 random bytes (e.g. openssl rand -base64 32)";
+export const KEY_FORMAT = "must be base64 of 32 random bytes (e.g. openssl rand -base64 32)";
 
 const key = z.string().transform((value, ctx) => {
   const bytes = key32(value);
@@ -44,7 +45,7 @@ const keyList = z.string().transform((list, ctx) => {
   return keys;
 });
 
-// Outside production, fixed keys keep kept forms readable across restarts. Never used in production.
+// Tests use fixed keys, so they need no key file. Never used in production.
 const developmentKey = (name: string) => createHash("sha256").update(`rhins development-only ${name}`).digest();
 
 const schema = z
@@ -81,13 +82,15 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: int(1_000, 120_000).default(10_000),
     SIGN_IN_LIMIT_PER_IP: int(1, 100_000).default(50),
     PUBLIC_PAGE_CACHE_SECONDS: int(0, 3_600).optional(),
-    DATA_ENCRYPTION_KEYS: keyList.optional(),
-    DATA_ENCRYPTION_KEY_ID: z.string().regex(KEY_ID, "must be letters, digits, - or _ (up to 32)").optional(),
-    DATA_HMAC_KEY: key.optional(),
+    REPORT_ENCRYPTION_KEYS: keyList.optional(),
+    REPORT_ENCRYPTION_KEY_ID: z.string().regex(KEY_ID, "must be letters, digits, - or _ (up to 32)").optional(),
+    REPORT_HMAC_KEY: key.optional(),
+    REPORT_RETENTION_MONTHS: int(1, 600).default(72),
+    REPORTS_NOTIFY_EMAIL: z.email("must be an email address").optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
-      for (const name of ["SESSION_SECRET", "DATA_ENCRYPTION_KEYS", "DATA_HMAC_KEY"] as const) {
+      for (const name of ["SESSION_SECRET", "REPORT_ENCRYPTION_KEYS", "REPORT_HMAC_KEY"] as const) {
         if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "is required in production" });
       }
       // Emails link to the partner area, so they need its address.
@@ -99,28 +102,48 @@ const schema = z
         });
       }
     }
-    const keys = env.DATA_ENCRYPTION_KEYS;
-    if (env.DATA_ENCRYPTION_KEY_ID && !(keys && Object.hasOwn(keys, env.DATA_ENCRYPTION_KEY_ID))) {
+    const keys = env.REPORT_ENCRYPTION_KEYS;
+    if (env.REPORT_ENCRYPTION_KEY_ID && !(keys && Object.hasOwn(keys, env.REPORT_ENCRYPTION_KEY_ID))) {
       ctx.addIssue({
         code: "custom",
-        path: ["DATA_ENCRYPTION_KEY_ID"],
-        message: "must name one of the keys in DATA_ENCRYPTION_KEYS",
+        path: ["REPORT_ENCRYPTION_KEY_ID"],
+        message: "must name one of the keys in REPORT_ENCRYPTION_KEYS",
       });
     }
-    if (keys && env.DATA_HMAC_KEY && Object.values(keys).some((k) => k.equals(env.DATA_HMAC_KEY!))) {
-      ctx.addIssue({ code: "custom", path: ["DATA_HMAC_KEY"], message: "must differ from every encryption key" });
+    // Without the encryption keys the look-up key comes from the key file too: one given alone
+    // would be silently unused.
+    if (!keys && env.REPORT_HMAC_KEY && env.NODE_ENV !== "production") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["REPORT_HMAC_KEY"],
+        message: "is used only with REPORT_ENCRYPTION_KEYS: set both, or neither",
+      });
+    }
+    if (keys && env.REPORT_HMAC_KEY && Object.values(keys).some((k) => k.equals(env.REPORT_HMAC_KEY!))) {
+      ctx.addIssue({ code: "custom", path: ["REPORT_HMAC_KEY"], message: "must differ from every encryption key" });
     }
   });
 
-function encryptionKeys(env: z.infer<typeof schema>): EncryptionKeys {
-  if (!env.DATA_ENCRYPTION_KEYS) {
-    return { keys: { dev: developmentKey("data key") }, currentKeyId: "dev", hmacKey: developmentKey("hmac key") };
+/**
+ * Where the keys come from when REPORT_ENCRYPTION_KEYS is not set outside production: a file
+ * beside the embedded database's folder, made on the first start (db/key-file.ts reads it).
+ */
+export interface KeyFileSetting {
+  keyFile: string;
+}
+
+function encryptionKeys(env: z.infer<typeof schema>): EncryptionKeys | KeyFileSetting {
+  if (!env.REPORT_ENCRYPTION_KEYS) {
+    if (env.NODE_ENV === "test") {
+      return { keys: { dev: developmentKey("data key") }, currentKeyId: "dev", hmacKey: developmentKey("hmac key") };
+    }
+    return { keyFile: path.join(path.dirname(path.resolve(env.PGLITE_DIR)), "encryption-keys.json") };
   }
   return {
-    keys: env.DATA_ENCRYPTION_KEYS,
+    keys: env.REPORT_ENCRYPTION_KEYS,
     // Without a name, the first key listed is the current one.
-    currentKeyId: env.DATA_ENCRYPTION_KEY_ID ?? Object.keys(env.DATA_ENCRYPTION_KEYS)[0]!,
-    hmacKey: env.DATA_HMAC_KEY ?? developmentKey("hmac key"),
+    currentKeyId: env.REPORT_ENCRYPTION_KEY_ID ?? Object.keys(env.REPORT_ENCRYPTION_KEYS)[0]!,
+    hmacKey: env.REPORT_HMAC_KEY ?? developmentKey("hmac key"),
   };
 }
 
@@ -175,8 +198,17 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     signInLimit: { max: e.SIGN_IN_LIMIT_PER_IP, windowMs: 15 * 60_000 },
     // Rendered public pages are reused for this long unless data changes; off outside production.
     publicPageCacheSeconds: e.PUBLIC_PAGE_CACHE_SECONDS ?? (production ? 60 : 0),
-    // Keys for data encrypted in the application (services/encryption.ts) and its look-up hashes.
+    // Keys for everything encrypted in the application (services/encryption.ts: reports, their
+    // messages and drafts, second-factor secrets, kept forms, emails' values) and its look-up
+    // hashes; or, outside production without them, the key file to read at start-up.
     encryption: encryptionKeys(e),
+    reports: {
+      // Personal data of a report is deleted this long after its case closes (or it was received,
+      // for a report made only for the partnership's figures).
+      retentionMonths: e.REPORT_RETENTION_MONTHS,
+      // Told of each new report (as are coordinators), with its reference and nothing else.
+      notifyEmail: e.REPORTS_NOTIFY_EMAIL,
+    },
   };
 }
 

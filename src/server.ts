@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { createApp } from "./app.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
+import { encryptionKeysAtStart } from "./db/key-file.ts";
 import { prepareDatabase } from "./db/start.ts";
 import { startJobs } from "./jobs/index.ts";
 import { createLogger } from "./logger.ts";
@@ -25,11 +26,14 @@ async function main() {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  const encryption = await encryptionKeysAtStart(config.encryption, logger);
   const db = await openDatabase(config.database, logger);
   logger.info({ database: db.description }, `using ${db.description}`);
   await prepareDatabase(db, logger, { production: config.production, demoPassword: config.seedDemoPassword });
 
-  const services = buildServices(db, { config, logger });
+  const services = buildServices(db, { config: { ...config, encryption }, logger });
+  const encrypted = await services.twoFactor.encryptPlaintextSecrets();
+  if (encrypted) logger.info({ accounts: encrypted }, "second-factor secrets stored in clear are now encrypted");
   if (!config.smtpUrl) {
     const where = "emails are written to the log and listed on the Emails page, not sent";
     if (config.production) logger.warn(`SMTP_URL is not set: ${where}`);

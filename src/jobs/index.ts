@@ -2,13 +2,18 @@
 // - "email": sends one recorded email (services/email), retried with back-off;
 // - "reminders": decides and queues the quarterly reminders (services/reminders), at start-up
 //   and every REMINDER_CHECK_MINUTES;
-// - "email-sweep": every 5 minutes, queues again an email whose job was lost.
+// - "email-sweep": every 5 minutes, queues again an email whose job was lost;
+// - "report-retention": each night (and at start-up), deletes the personal data of reports past
+//   REPORT_RETENTION_MONTHS (services/reports/retention.ts);
+// - "report-drafts-expiry": every 15 minutes (and at start-up), deletes expired drafts of the
+//   online form and ended rate-limit windows.
 // Every instance registers the same schedules; pg-boss makes one job per slot, and a reminder is
 // sent once whoever runs the check (ReminderSent).
 import type { Config } from "../config.ts";
 import { EMAIL_JOB, EMAIL_RETRY_DELAY_SECONDS, EMAIL_RETRY_LIMIT } from "../services/email/emails.ts";
 import type { Services } from "../services/index.ts";
 import { REMINDER_JOB } from "../services/reminders/reminders.ts";
+import { EXPIRY_JOB, RETENTION_JOB } from "../services/reports/retention.ts";
 
 const SWEEP_JOB = "email-sweep";
 
@@ -23,11 +28,11 @@ export interface JobOptions {
 }
 
 export async function startJobs(
-  services: Pick<Services, "queue" | "emails" | "reminders">,
+  services: Pick<Services, "queue" | "emails" | "reminders" | "retention">,
   config: Pick<Config, "reminders">,
   options: JobOptions = {},
 ): Promise<void> {
-  const { queue, emails, reminders } = services;
+  const { queue, emails, reminders, retention } = services;
   await queue.start();
   await queue.define<{ id: number }>(
     EMAIL_JOB,
@@ -45,8 +50,17 @@ export async function startJobs(
   await queue.define(SWEEP_JOB, { policy: "stately" }, async () => {
     await emails.sweep();
   });
+  await queue.define(RETENTION_JOB, { policy: "stately", retryLimit: 3, retryDelaySeconds: 300 }, async () => {
+    await retention.deleteExpiredPersonalData();
+  });
+  await queue.define(EXPIRY_JOB, { policy: "stately" }, async () => {
+    await retention.deleteExpiredDrafts();
+  });
   await queue.schedule(REMINDER_JOB, everyMinutesCron(config.reminders.checkMinutes));
   await queue.schedule(SWEEP_JOB, everyMinutesCron(5));
-  await queue.send(REMINDER_JOB, {}, { singletonKey: REMINDER_JOB });
-  await queue.send(SWEEP_JOB, {}, { singletonKey: SWEEP_JOB });
+  await queue.schedule(RETENTION_JOB, "30 2 * * *");
+  await queue.schedule(EXPIRY_JOB, everyMinutesCron(15));
+  for (const job of [REMINDER_JOB, SWEEP_JOB, RETENTION_JOB, EXPIRY_JOB]) {
+    await queue.send(job, {}, { singletonKey: job });
+  }
 }

@@ -38,7 +38,7 @@ interface RouteLike {
 
 export const keepsForms = (access: Access) => KEPT_ACCESS.has(access);
 
-function readCookie(req: Request, name: string): string | undefined {
+export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? "").split(";")) {
     const at = part.indexOf("=");
     if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim();

@@ -43,8 +43,20 @@ export function parseForm<Shape extends z.ZodRawShape>(
   body: unknown,
   multiple: readonly string[] = [],
 ): FormResult<z.infer<z.ZodObject<Shape>>> {
+  return parseFields(schema, Object.keys(schema.shape), body, multiple);
+}
+
+/**
+ * parseForm for rules that are not a plain object (an object with refinements across its
+ * fields): `names` are the fields the form sends, in page order.
+ */
+export function parseFields<T>(
+  schema: z.ZodType<T, unknown>,
+  names: readonly string[],
+  body: unknown,
+  multiple: readonly string[] = [],
+): FormResult<T> {
   const raw = (body ?? {}) as Record<string, unknown>;
-  const names = Object.keys(schema.shape);
   if (Object.keys(raw).some((k) => k !== "_csrf" && !names.includes(k))) throw new ServiceError(400, NOT_OURS);
   const values: FormValues = {};
   for (const name of names) {

@@ -295,6 +295,20 @@ const DESCRIBERS: Record<string, Describer> = {
   },
   "plan.deleted": (e, n) => `Deleted ${recordName(e, n)}, a draft with no reviews`,
   "purpose.updated": (e, n) => `Changed ${recordName(e, n)}: ${list(changes(e.before, e.after, n))}`,
+  // Reports are named by their reference only: the trail never holds what a report says.
+  "report.received": (e) => `Hate incident report ${e.entityId} was received from the online form`,
+  "report.viewed": (e) => `Opened hate incident report ${e.entityId}`,
+  "report.message-sent": (e) => `Sent a message to the reporter of hate incident report ${e.entityId}`,
+  "report.personal-data-deleted": (e) => {
+    const a = obj(e.after);
+    const reports = num(a.reports) ?? 0;
+    return `Deleted the personal data of ${reports} hate incident ${reports === 1 ? "report" : "reports"} at the end of ${num(a.retentionMonths) ?? "their"} months' retention (their figures are kept)`;
+  },
+  "encryption.key-rotated": (e) => {
+    const a = obj(e.after);
+    const failed = num(a.failed) ?? 0;
+    return `Encrypted every stored value again under key ${e.entityId} (${num(a.rewrapped) ?? 0} re-wrapped${failed ? `, ${failed} could not be read` : ""})`;
+  },
 };
 
 /** The plain-English sentence for one event; an action without a describer is still readable. */

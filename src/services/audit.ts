@@ -43,6 +43,8 @@ export const RECORD_TYPE_LABELS: Record<string, string> = {
   Commitment: "Commitments",
   CommitmentReview: "Updates of commitments",
   EmailMessage: "Emails",
+  EncryptionKey: "Encryption keys",
+  IncidentReport: "Online reports",
   Objective: "Objectives",
   Plan: "Plans",
   PlanQuarter: "Quarters",

@@ -1,6 +1,7 @@
 // Application-level envelope encryption (GUIDE §9) and keyed look-up hashes, for anything the
-// database must never hold in the clear: what a signed-out partner typed (PendingForm), and later
-// online hate incident reports and cases.
+// database must never hold in the clear: online hate incident reports, their messages and drafts,
+// second-factor secrets, what a signed-out partner typed (PendingForm) and emails' values. Every
+// such column is listed in encrypted-columns.ts.
 //
 // Each value gets a fresh data key; the data key is wrapped (encrypted) by a key encryption key
 // from the configuration, and the token names that key's id, so keys can rotate: new values use
@@ -66,7 +67,26 @@ export function encryptionService({ keys, currentKeyId, hmacKey }: EncryptionKey
     if (!KEY_ID.test(id) || key.length !== KEY_BYTES) throw new Error(`Encryption key "${id}" is not a 32-byte key`);
   }
 
+  /** Unwraps a token's data key with the key it names and hands it, with the sealed value, to `use`. */
+  function withDataKey<T>(token: string, binding: Binding, use: (dataKey: Buffer, sealed: Buffer) => T): T {
+    const parts = token.split(".");
+    if (parts.length !== 4 || parts[0] !== FORMAT) throw new DecryptionError();
+    const [, keyId, wrapped, sealed] = parts as [string, string, string, string];
+    const key = Object.hasOwn(keys, keyId) ? keys[keyId] : undefined;
+    if (!key) throw new DecryptionError();
+    const dataKey = open(key, Buffer.from(wrapped, "base64url"), additionalData(`key:${keyId}`, binding));
+    try {
+      if (dataKey.length !== KEY_BYTES) throw new DecryptionError();
+      return use(dataKey, Buffer.from(sealed, "base64url"));
+    } finally {
+      dataKey.fill(0);
+    }
+  }
+
   return {
+    /** The id of the key that wraps new values (the second part of their tokens). */
+    currentKeyId,
+
     /**
      * A token for `plaintext`, bound to `binding`: "e1.<key id>.<wrapped data key>.<ciphertext>"
      * (base64url parts). Holds nothing of the plaintext but its length.
@@ -84,23 +104,27 @@ export function encryptionService({ keys, currentKeyId, hmacKey }: EncryptionKey
 
     /** The plaintext of a token made by encrypt with the same binding; DecryptionError otherwise. */
     decrypt(token: string, binding: Binding): string {
-      const parts = token.split(".");
-      if (parts.length !== 4 || parts[0] !== FORMAT) throw new DecryptionError();
-      const [, keyId, wrapped, sealed] = parts as [string, string, string, string];
-      const key = Object.hasOwn(keys, keyId) ? keys[keyId] : undefined;
-      if (!key) throw new DecryptionError();
-      const dataKey = open(key, Buffer.from(wrapped, "base64url"), additionalData(`key:${keyId}`, binding));
-      try {
-        if (dataKey.length !== KEY_BYTES) throw new DecryptionError();
-        return open(dataKey, Buffer.from(sealed, "base64url"), additionalData("value", binding)).toString("utf8");
-      } finally {
-        dataKey.fill(0);
-      }
+      return withDataKey(token, binding, (dataKey, sealed) =>
+        open(dataKey, sealed, additionalData("value", binding)).toString("utf8"),
+      );
     },
 
     /** Whether a token was wrapped by an older key, so a job can encrypt it again under the current one. */
     needsRotation(token: string): boolean {
       return token.split(".")[1] !== currentKeyId;
+    },
+
+    /**
+     * The same value with its data key wrapped again by the current key, for key rotation: the
+     * ciphertext stays as it is. DecryptionError, as decrypt, for a token that does not open.
+     */
+    rewrap(token: string, binding: Binding): string {
+      return withDataKey(token, binding, (dataKey, sealed) => {
+        // The value must open too, so a token whose ciphertext was changed is not passed on as good.
+        open(dataKey, sealed, additionalData("value", binding)).fill(0);
+        const wrapped = seal(current, dataKey, additionalData(`key:${currentKeyId}`, binding));
+        return [FORMAT, currentKeyId, wrapped.toString("base64url"), sealed.toString("base64url")].join(".");
+      });
     },
 
     /**

@@ -10,20 +10,27 @@ import { auditService } from "./audit.ts";
 import { directoryService } from "./directory.ts";
 import { emailService } from "./email/emails.ts";
 import { smtpTransport } from "./email/transport.ts";
-import { encryptionService } from "./encryption.ts";
+import { type EncryptionKeys, encryptionService } from "./encryption.ts";
 import { healthService } from "./health.ts";
 import { pendingFormService } from "./pending-forms.ts";
 import { planAdminService } from "./plan-admin.ts";
 import { planDocumentService } from "./plan-document.ts";
 import { planService } from "./plans.ts";
 import { progressService } from "./progress.ts";
+import { rateLimitService } from "./rate-limits.ts";
 import { reminderService } from "./reminders/reminders.ts";
+import { reportDraftService } from "./reports/drafts.ts";
+import { reportService } from "./reports/reports.ts";
+import { retentionService } from "./reports/retention.ts";
 import { reviewHistoryService } from "./review-history.ts";
 import { reviewService } from "./reviews.ts";
 import { twoFactorService } from "./two-factor.ts";
 
 export interface ServiceOptions {
-  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "encryption" | "reminders">;
+  // The keys themselves: a key file (config.ts) is read at start-up (db/key-file.ts).
+  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "reminders" | "reports"> & {
+    encryption: EncryptionKeys;
+  };
   logger: Logger;
   queue?: QueueOptions;
 }
@@ -50,10 +57,20 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     planAdmin: planAdminService(db.prisma, audit, plans),
     planDocuments,
     reviewHistory: reviewHistoryService(db.prisma, planDocuments),
-    twoFactor: twoFactorService(db.prisma, { audit, accounts, mfaRequired: config.mfaRequired }),
+    twoFactor: twoFactorService(db.prisma, { audit, accounts, encryption, mfaRequired: config.mfaRequired }),
     sessionStore: new PrismaSessionStore(db.prisma),
     encryption,
     pendingForms: pendingFormService(db.prisma, encryption),
+    rateLimits: rateLimitService(db.prisma, encryption),
+    reportDrafts: reportDraftService(db.prisma, encryption),
+    reports: reportService(db.prisma, {
+      encryption,
+      audit,
+      emails,
+      notifyEmail: config.reports.notifyEmail,
+      publicBaseUrl: config.publicBaseUrl,
+    }),
+    retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),
     queue,
     emails,
     reminders: reminderService(db.prisma, plans, emails, {

@@ -1,11 +1,14 @@
 // The second factor: a TOTP authenticator app, with single-use recovery codes for when the
 // phone is lost. Required for coordinators when MFA_REQUIRED is on; optional for everyone else.
+// The app's secret is stored encrypted (services/encryption.ts), bound to its account.
 import { createHash, randomBytes } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { AccountService } from "./accounts.ts";
 import type { Actor, AuditService } from "./audit.ts";
+import { rowBinding } from "./encrypted-columns.ts";
+import { DecryptionError, type EncryptionService } from "./encryption.ts";
 import { FieldError } from "./errors.ts";
 
 const STEP_SECONDS = 30;
@@ -15,16 +18,59 @@ const hashCode = (code: string) =>
     .update(code.replace(/[^a-z0-9]/gi, "").toLowerCase())
     .digest("hex");
 
+const secretBinding = (userId: number) => rowBinding("User", "totpSecret", userId);
+/** Every encrypted value starts so; a secret that does not was stored before secrets were encrypted. */
+const TOKEN_PREFIX = "e1.";
+const SECRETS_BATCH = 100;
+
+/**
+ * Encrypts the secrets stored in clear before they were encrypted: run at start-up after the
+ * migrations, and by the key rotation. Idempotent, and safe beside a running portal (a secret
+ * changed meanwhile is left as it now is). Returns how many it encrypted.
+ */
+export async function encryptPlaintextTotpSecrets(prisma: PrismaClient, encryption: EncryptionService) {
+  let encrypted = 0;
+  let after = 0;
+  for (;;) {
+    const users = await prisma.user.findMany({
+      where: { id: { gt: after }, totpSecret: { not: null }, NOT: { totpSecret: { startsWith: TOKEN_PREFIX } } },
+      select: { id: true, totpSecret: true },
+      orderBy: { id: "asc" },
+      take: SECRETS_BATCH,
+    });
+    for (const { id, totpSecret } of users) {
+      const { count } = await prisma.user.updateMany({
+        where: { id, totpSecret },
+        data: { totpSecret: encryption.encrypt(totpSecret!, secretBinding(id)) },
+      });
+      encrypted += count;
+    }
+    if (users.length < SECRETS_BATCH) return encrypted;
+    after = users[users.length - 1]!.id;
+  }
+}
+
 export interface TwoFactorOptions {
   audit: AuditService;
   accounts: AccountService;
+  encryption: EncryptionService;
   mfaRequired: boolean;
   now?: () => Date;
 }
 
 export function twoFactorService(prisma: PrismaClient, options: TwoFactorOptions) {
-  const { audit, accounts } = options;
+  const { audit, accounts, encryption } = options;
   const now = options.now ?? (() => new Date());
+
+  /** The account's secret; undefined if it does not decrypt (changed, or its key removed), so no code passes. */
+  function secretOf(user: { id: number; totpSecret: string }): string | undefined {
+    try {
+      return encryption.decrypt(user.totpSecret, secretBinding(user.id));
+    } catch (err) {
+      if (err instanceof DecryptionError) return undefined;
+      throw err;
+    }
+  }
 
   /** Checks a TOTP code (one step of clock drift allowed) that has not been used before. */
   async function checkTotp(secret: string, code: string, lastStep: number | null): Promise<number | null> {
@@ -41,6 +87,9 @@ export function twoFactorService(prisma: PrismaClient, options: TwoFactorOptions
   }
 
   return {
+    /** Encrypts the secrets stored in clear before they were encrypted (at start-up). */
+    encryptPlaintextSecrets: () => encryptPlaintextTotpSecrets(prisma, encryption),
+
     /** Whether this role must use a second factor before doing anything in the partner area. */
     requiredFor(user: Express.User): boolean {
       return options.mfaRequired && user.role === "COORDINATOR";
@@ -65,7 +114,11 @@ export function twoFactorService(prisma: PrismaClient, options: TwoFactorOptions
       await prisma.$transaction(async (tx) => {
         await tx.user.update({
           where: { id: actor.id },
-          data: { totpSecret: secret, totpEnabledAt: now(), totpLastStep: step },
+          data: {
+            totpSecret: encryption.encrypt(secret, secretBinding(actor.id)),
+            totpEnabledAt: now(),
+            totpLastStep: step,
+          },
         });
         await tx.recoveryCode.deleteMany({ where: { userId: actor.id } });
         await tx.recoveryCode.createMany({ data: codes.map((c) => ({ userId: actor.id, codeHash: hashCode(c) })) });
@@ -90,7 +143,8 @@ export function twoFactorService(prisma: PrismaClient, options: TwoFactorOptions
       const user = await prisma.user.findUniqueOrThrow({ where: { id: userId } });
       if (!user.totpSecret || (user.lockedUntil && user.lockedUntil > now())) return false;
       const code = codeInput.trim();
-      const step = await checkTotp(user.totpSecret, code, user.totpLastStep);
+      const secret = secretOf({ id: user.id, totpSecret: user.totpSecret });
+      const step = secret === undefined ? null : await checkTotp(secret, code, user.totpLastStep);
       if (step !== null) {
         // Conditional on the last step so the same code cannot be used twice, even at once.
         const { count } = await prisma.user.updateMany({

@@ -10,12 +10,15 @@ import { services } from "../../src/services/index.ts";
 
 /** Keys for data encrypted in the application, which production requires: fixed ones for tests. */
 const TEST_DATA_KEYS = {
-  DATA_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString("base64")}`,
-  DATA_HMAC_KEY: Buffer.alloc(32, 8).toString("base64"),
+  REPORT_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString("base64")}`,
+  REPORT_HMAC_KEY: Buffer.alloc(32, 8).toString("base64"),
 };
 
 export function testConfig(env: Record<string, string> = {}) {
-  return loadConfig({ NODE_ENV: "test", ...(env.NODE_ENV === "production" ? TEST_DATA_KEYS : {}), ...env });
+  const config = loadConfig({ NODE_ENV: "test", ...(env.NODE_ENV === "production" ? TEST_DATA_KEYS : {}), ...env });
+  // Tests never read or make a key file: NODE_ENV=test has fixed keys, production those above.
+  if ("keyFile" in config.encryption) throw new Error(`tests need their keys given, not ${config.encryption.keyFile}`);
+  return { ...config, encryption: config.encryption };
 }
 
 /**

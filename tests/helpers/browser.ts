@@ -38,6 +38,8 @@ export interface ServedRequest {
 export interface RunningApp {
   baseUrl: string;
   db: Database;
+  /** The app's real services, for what a test does as a partner without the browser. */
+  services: ReturnType<typeof testApp>["services"];
   /** Every request the app has answered, oldest first. */
   served: ServedRequest[];
   close(): Promise<void>;
@@ -48,7 +50,7 @@ export async function startApp(): Promise<RunningApp> {
   const db = await openDatabase({ kind: "pglite-memory" });
   await migrate(db);
   await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });
-  const { app } = testApp(db);
+  const { app, services } = testApp(db);
   const served: ServedRequest[] = [];
   const server: Server = createServer((req, res) => {
     res.on("finish", () =>
@@ -66,6 +68,7 @@ export async function startApp(): Promise<RunningApp> {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     db,
+    services,
     served,
     async close() {
       server.closeAllConnections();

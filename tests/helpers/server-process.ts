@@ -38,9 +38,9 @@ const CONFIG_KEYS = [
   "SHUTDOWN_TIMEOUT_MS",
   "SIGN_IN_LIMIT_PER_IP",
   "PUBLIC_PAGE_CACHE_SECONDS",
-  "DATA_ENCRYPTION_KEYS",
-  "DATA_ENCRYPTION_KEY_ID",
-  "DATA_HMAC_KEY",
+  "REPORT_ENCRYPTION_KEYS",
+  "REPORT_ENCRYPTION_KEY_ID",
+  "REPORT_HMAC_KEY",
 ];
 
 /** The Postgres server the reliability tests use (each test makes and drops its own database on it). */
@@ -198,8 +198,8 @@ export interface StartOptions {
 export const SESSION_SECRET = "reliability-tests-session-secret-0123456789abcdef";
 /** Production needs real keys for data encrypted in the application: fixed ones for the tests. */
 export const DATA_KEYS = {
-  DATA_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString("base64")}`,
-  DATA_HMAC_KEY: Buffer.alloc(32, 8).toString("base64"),
+  REPORT_ENCRYPTION_KEYS: `test:${Buffer.alloc(32, 7).toString("base64")}`,
+  REPORT_HMAC_KEY: Buffer.alloc(32, 8).toString("base64"),
 };
 
 /** The settings a test server gets unless told otherwise. */

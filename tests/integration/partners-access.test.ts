@@ -12,6 +12,7 @@ import { partnerArea, partnerRouteTable } from "../../src/routes/partners/index.
 import { testApp } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/database.ts";
 import { type Agent, createPartners, csrfToken, signIn } from "../helpers/partners.ts";
+import { newReport } from "../helpers/reports.ts";
 
 let db: Database;
 let app: RequestListener;
@@ -42,6 +43,12 @@ beforeAll(async () => {
   ["purposeId", "achievementId", "objectiveId", "commitmentId", "riskId"].forEach((name, i) => {
     seededPlan[name] = String(ids[i]!.id);
   });
+});
+
+/** A real report, so its pages answer as they would (a made-up reference is only a 404). */
+let reportReference = "";
+beforeAll(async () => {
+  reportReference = (await built.services.reports.submit(newReport())).reference;
 });
 
 const options = () => ({ sessionSecret: built.config.sessionSecret, signInLimit: built.config.signInLimit });
@@ -75,6 +82,7 @@ function concretePath(path: string) {
     .replace(":year", "2023-24") // the seeded plan; its items below (plan administration)
     .replace(/:(purposeId|achievementId|objectiveId|commitmentId|riskId)/g, (_m, name: string) => seededPlan[name]!)
     .replace(":quarter", "1")
+    .replace(":reference", reportReference)
     .replace(":token", "no-such-token");
 }
 
@@ -112,6 +120,7 @@ describe.each(PEOPLE)("as %s", (who) => {
     const agent = await agentFor(who);
     for (const route of table().filter((r) => r.method === "get")) {
       const path = concretePath(route.path);
+      expect(path, "every parameter is given a real value").not.toContain(":");
       const res = await agent.get(path);
       const where = `${who} GET ${path} -> ${res.status} ${res.headers.location ?? ""}`;
       expect(res.status, where).toBeLessThan(500);

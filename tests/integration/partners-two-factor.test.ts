@@ -58,6 +58,9 @@ describe("an authenticator app", () => {
     });
     expect(stored.totpEnabledAt).not.toBeNull();
     expect(stored.recoveryCodes.map((c) => c.codeHash)).not.toContain(codes[0]);
+    // The app's secret is stored encrypted, bound to the account.
+    expect(stored.totpSecret).toMatch(/^e1\./);
+    expect(stored.totpSecret).not.toContain(secret);
 
     const second = await passwordStep(app, partners.officer.email);
     expect(second.location).toBe("/partners/sign-in/two-factor");
@@ -77,6 +80,42 @@ describe("an authenticator app", () => {
     expect(
       await db.prisma.auditEvent.count({ where: { action: "two-factor.enabled", actorId: partners.officer.id } }),
     ).toBe(1);
+  });
+});
+
+describe("a secret stored in clear before secrets were encrypted", () => {
+  it("is encrypted at start-up, once, and its codes still work", async () => {
+    const { app, services } = testApp(db);
+    const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+    const where = { id: partners.spare.id };
+    await db.prisma.user.update({ where, data: { totpSecret: secret, totpEnabledAt: new Date() } });
+    expect(await services.twoFactor.encryptPlaintextSecrets()).toBe(1);
+    const stored = await db.prisma.user.findUniqueOrThrow({ where });
+    expect(stored.totpSecret).toMatch(/^e1\./);
+    expect(stored.totpSecret).not.toContain(secret);
+    expect(await services.twoFactor.encryptPlaintextSecrets()).toBe(0); // idempotent
+    expect((await db.prisma.user.findUniqueOrThrow({ where })).totpSecret).toBe(stored.totpSecret);
+
+    const { agent, location } = await passwordStep(app, partners.spare.email);
+    expect(location).toBe("/partners/sign-in/two-factor");
+    expect((await submit(agent, "/partners/sign-in/two-factor", { code: await codeFor(secret) })).status).toBe(302);
+    await agent.get("/partners").expect(200);
+  });
+
+  it("once encrypted, accepts no code when moved to another account", async () => {
+    const { app, services } = testApp(db);
+    const secret = "KRUGKIDROVUWG2ZAMJZG653OEBTG66BA";
+    const from = { id: partners.sariOfficer.id };
+    await db.prisma.user.update({ where: from, data: { totpSecret: secret, totpEnabledAt: new Date() } });
+    await services.twoFactor.encryptPlaintextSecrets();
+    const { totpSecret } = await db.prisma.user.findUniqueOrThrow({ where: from });
+    await db.prisma.user.update({
+      where: { id: partners.otherOfficer.id },
+      data: { totpSecret, totpEnabledAt: new Date() },
+    });
+    const { agent, location } = await passwordStep(app, partners.otherOfficer.email);
+    expect(location).toBe("/partners/sign-in/two-factor");
+    expect((await submit(agent, "/partners/sign-in/two-factor", { code: await codeFor(secret) })).status).toBe(401);
   });
 });
 

@@ -5,7 +5,9 @@ import type { RequestListener } from "node:http";
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.ts";
 import { contacts } from "../../src/content/contacts.ts";
+import { onlineReports, privacyNotice } from "../../src/content/statements.ts";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { PUBLIC_CACHE_CONTROL } from "../../src/routes/public.ts";
@@ -28,6 +30,21 @@ function parse(html: string): Document {
 }
 
 const text = (el: Element | null | undefined) => (el?.textContent ?? "").replace(/\s+/g, " ").trim();
+
+/** A section of a page: its heading and everything after it up to the next heading of that level or higher. */
+function section(heading: Element | null): Element[] {
+  if (!heading) return [];
+  const level = Number(heading.tagName.slice(1));
+  const parts: Element[] = [];
+  for (let el = heading.nextElementSibling; el; el = el.nextElementSibling) {
+    if (/^H[1-6]$/.test(el.tagName) && Number(el.tagName.slice(1)) <= level) break;
+    parts.push(el);
+  }
+  return parts;
+}
+const sectionText = (heading: Element | null) => section(heading).map(text).join(" ");
+const sectionLinks = (heading: Element | null) =>
+  section(heading).flatMap((el) => [...el.querySelectorAll("a")].map((a) => a.getAttribute("href")));
 
 describe.each(PUBLIC_PAGES)("the public page $path", ({ path, h1 }) => {
   let html: string;
@@ -268,6 +285,7 @@ describe("the content", () => {
     const main = text(parse((await request(app).get("/cookies").expect(200)).text).querySelector("main"));
     expect(main).toContain("do not put any cookies on your device");
     expect(main).toContain("rhins.sid");
+    expect(main).toContain(onlineReports.cookie.name);
   });
 
   it("gives the accessibility statement's standard, contact and enforcement procedure", async () => {
@@ -276,6 +294,212 @@ describe("the content", () => {
     expect(main).toContain("Reporting accessibility problems with this website");
     expect(main).toContain("Enforcement procedure");
     expect(main).toContain("Equality Advisory and Support Service");
+  });
+});
+
+describe("the online report, in words (issue 14)", () => {
+  const page = async (path: string) => parse((await request(app).get(path).expect(200)).text);
+  const heading = (doc: Document, words: string) =>
+    [...doc.querySelectorAll("main h2, main h3")].find((h) => text(h) === words) ?? null;
+
+  it("is one of the home page's ways to report, with its time and that you need not give your name", async () => {
+    const doc = await page("/");
+    expect(text(doc.querySelector("main h2.govuk-heading-l"))).toBe("4 ways to report it now");
+    const way = heading(doc, "3. Report it online to RHINS");
+    expect(sectionText(way)).toContain(`It takes about ${onlineReports.minutes} minutes.`);
+    expect(sectionText(way)).toContain("You do not have to give your name.");
+    expect(sectionLinks(way)).toEqual([onlineReports.formPath]);
+    expect(doc.querySelectorAll(".rhins-ways__item")).toHaveLength(4);
+  });
+
+  it("has its own section near the top of /report, listed in On this page, and is a way to report without your name", async () => {
+    const doc = await page("/report");
+    const onThisPage = [...doc.querySelectorAll("main ul.govuk-list")][0]!;
+    const contents = [...onThisPage.querySelectorAll("a")].map((a) => [text(a), a.getAttribute("href")]);
+    expect(contents.slice(0, 3)).toEqual([
+      ["In an emergency", "#emergency"],
+      ["Report online to RHINS", "#report-online"],
+      ["Tell the police", "#police"],
+    ]);
+    const online = doc.querySelector("h2#report-online");
+    expect(text(online)).toBe("Report online to RHINS");
+    const words = sectionText(online);
+    expect(words).toContain(`It takes about ${onlineReports.minutes} minutes.`);
+    expect(words).toContain("You do not have to give your name.");
+    expect(words).toContain("Do not use the form in an emergency. Call 999.");
+    for (const reader of ["SARI", "North Somerset Council", contacts.police.name]) expect(words).toContain(reader);
+    expect(sectionLinks(online)).toEqual([
+      `tel:${contacts.emergency.phone.tel}`,
+      onlineReports.formPath,
+      onlineReports.followUpPath,
+    ]);
+    const anonymous = doc.querySelector("h2#anonymous");
+    expect(sectionLinks(anonymous)[0]).toBe(onlineReports.formPath);
+    expect(sectionText(anonymous)).toContain("online to RHINS, with our online form. You get a reference number");
+  });
+
+  it("says on What happens next what follows each choice, and how to read and answer messages", async () => {
+    const doc = await page("/report/what-happens-next");
+    const online = doc.querySelector("h2#online");
+    expect(text(online)).toBe("If you report online to RHINS");
+    expect(sectionLinks(online)).toContain(onlineReports.formPath);
+    expect(sectionLinks(online)).toContain(onlineReports.followUpPath);
+    const words = sectionText(online);
+    expect(words).toContain(`a reference number, like ${onlineReports.exampleReference}, and a receipt code`);
+    expect(words).toContain("We show you the receipt code only once.");
+    expect(sectionText(heading(doc, "If you asked for support"))).toContain(
+      `A caseworker will contact you within ${onlineReports.supportContactWorkingDays} working days.`,
+    );
+    expect(sectionText(heading(doc, "If you asked us to pass your report to the police"))).toContain(
+      `We will pass it to ${contacts.police.name}.`,
+    );
+    expect(sectionText(heading(doc, "If you asked us just to record it"))).toContain(
+      "We add it to the partnership's figures. The figures do not say who you are.",
+    );
+    const messages = sectionText(heading(doc, "Reading and replying to messages"));
+    expect(messages).toContain(
+      `If you enter the wrong receipt code ${onlineReports.wrongCodesBeforeLock} times, you will have to wait ${onlineReports.lockHours} hour`,
+    );
+    expect(messages).toContain(
+      `If you lose your receipt code, you cannot read your messages online. Call SARI on ${contacts.sari.phone.display.replace(/\s/g, " ")} and give them your reference number.`,
+    );
+  });
+
+  describe("the privacy notice", () => {
+    let doc: Document;
+    beforeAll(async () => {
+      doc = await page("/privacy");
+    });
+
+    it("no longer says you cannot report on this website, and lists the new section in On this page", () => {
+      expect(text(doc.querySelector("main"))).not.toContain("You cannot report");
+      expect(doc.querySelector('main a[href="#online-reports"]')).not.toBeNull();
+      expect(text(doc.querySelector("h2#online-reports"))).toBe("If you report online to RHINS");
+      expect(text(doc.querySelector("main"))).toContain(`Last updated ${privacyNotice.lastUpdated}.`);
+    });
+
+    it("says what is collected, why, the legal reasons, who sees it, how long it is kept and people's rights", () => {
+      const subheadings = section(doc.querySelector("h2#online-reports"))
+        .filter((el) => el.tagName === "H3")
+        .map(text);
+      expect(subheadings).toEqual([
+        "What we collect",
+        "Why we use it",
+        "Our legal reasons for using it",
+        "Who can see your report",
+        "How we keep it safe",
+        "How long we keep it",
+        "Your rights over your report",
+      ]);
+      const collected = section(heading(doc, "What we collect")).find((el) => el.tagName === "UL");
+      expect([...(collected?.querySelectorAll("li") ?? [])].map(text)).toEqual([...onlineReports.collected]);
+      expect(sectionText(heading(doc, "What we collect"))).toContain("You do not have to give your name.");
+    });
+
+    it("gives the lawful bases, with the Schedule 1 conditions, and says the DPO must confirm them first", () => {
+      const words = sectionText(heading(doc, "Our legal reasons for using it"));
+      for (const basis of [
+        "UK GDPR Article 6(1)(e)",
+        "Crime and Disorder Act 1998",
+        "(section 17)",
+        "(section 115)",
+        "UK GDPR Article 6(1)(f)",
+        "UK GDPR Article 9(2)(g)",
+        "Schedule 1, Part 2 of the Data Protection Act 2018",
+        "statutory and government purposes (paragraph 6)",
+        "equality of opportunity or treatment (paragraph 8)",
+        "preventing or detecting unlawful acts (paragraph 10)",
+        "safeguarding of children and of individuals at risk (paragraph 18)",
+        "UK GDPR Article 10",
+        "appropriate policy document",
+      ]) {
+        expect(words).toContain(basis);
+      }
+      expect(onlineReports.lawfulBasesConfirmed).toBe(false);
+      expect(text(section(heading(doc, "Our legal reasons for using it"))[0])).toBe(
+        "This part is a draft. The partnership's data protection officer must confirm these legal reasons, and approve our appropriate policy document, before the online form opens.",
+      );
+    });
+
+    it("names who can read reports, the audit of every opening and the reference-only email", () => {
+      const words = sectionText(heading(doc, "Who can see your report"));
+      expect(words).toContain(
+        "They work for SARI, North Somerset Council's community safety team or Avon and Somerset Police.",
+      );
+      expect(words).toContain("We only pass your report to the police to look into if you ask us to.");
+      expect(words).toContain("who opened it, which report, and when");
+      expect(words).toContain("The email gives only the report's reference number.");
+    });
+
+    it("says how long reports are kept, as configured, and that the figures stay", () => {
+      expect(onlineReports.retentionYears * 12).toBe(loadConfig({}).reports.retentionMonths);
+      const words = sectionText(heading(doc, "How long we keep it"));
+      expect(words).toContain(`${onlineReports.retentionYears} years after your case is closed`);
+      expect(words).toContain(`${onlineReports.retentionYears} years after we got your report`);
+      expect(words).toContain(`we delete your answers after ${onlineReports.draftIdleHours} hours without use`);
+      for (const item of onlineReports.figures) expect(words).toContain(item);
+      expect(sectionText(heading(doc, "How we keep it safe"))).toContain(
+        `wrong receipt code ${onlineReports.wrongCodesBeforeLock} times, nobody can read the messages for that report for ${onlineReports.lockHours} hour`,
+      );
+    });
+
+    it("lists people's rights, how to use them without a name, and the ICO", () => {
+      const rights = sectionText(doc.querySelector("h2#your-rights"));
+      for (const right of [
+        "show you the personal information we hold about you",
+        "correct it if it is wrong",
+        "delete it",
+        "stop using it for a time",
+        "stop using it because you object",
+      ]) {
+        expect(rights).toContain(right);
+      }
+      expect(sectionLinks(doc.querySelector("h2#your-rights"))).toEqual([
+        `tel:${contacts.siteOwner.phone.tel}`,
+        contacts.informationCommissioner.url,
+        `tel:${contacts.informationCommissioner.phone.tel}`,
+      ]);
+      expect(sectionText(heading(doc, "Your rights over your report"))).toContain(
+        `tell us your reference number, like ${onlineReports.exampleReference}`,
+      );
+    });
+  });
+
+  it("names the form's one cookie on the cookies page and says exactly when it goes", async () => {
+    const doc = await page("/cookies");
+    const main = text(doc.querySelector("main"));
+    expect(main).toContain("The only exception is one cookie while you fill in the online report form.");
+    const words = sectionText(heading(doc, "The cookie for the online report form"));
+    expect(words).toContain("It holds only a random code.");
+    expect(words).toContain("Your browser only sends the cookie to the pages of the form");
+    expect(words).toContain("Your browser deletes it when you close the browser.");
+    expect(words).toContain(
+      `We delete the cookie and your unfinished answers when you send your report, when you select Exit this page, or after ${onlineReports.draftIdleHours} hours without using the form.`,
+    );
+    expect(words).toContain("Your answers are never in the web address");
+    const cells = [...doc.querySelectorAll("table")]
+      .find((t) => text(t.querySelector("caption")) === "Cookie used by the online report form")
+      ?.querySelectorAll("tbody td");
+    expect(text(cells?.[0])).toBe(onlineReports.cookie.name);
+    expect(text(cells?.[2])).toContain(`after ${onlineReports.draftIdleHours} hours`);
+  });
+
+  it("says on Leave this site quickly what the form leaves on the device, and what Exit this page deletes", async () => {
+    const doc = await page("/leave-this-site-quickly");
+    const online = doc.querySelector("h2#online-form");
+    expect(text(online)).toBe("If you report online");
+    const words = sectionText(online);
+    expect(words).toContain("The cookie holds a random code, not your answers.");
+    expect(words).toContain("Your answers are never in the web address.");
+    expect(words).toContain("Your browser does not save copies of the form's pages.");
+    expect(words).toContain(
+      "If you select Exit this page on the form, we also delete your unfinished answers and the cookie.",
+    );
+    expect(words).toContain(
+      `we delete your answers after ${onlineReports.draftIdleHours} hours without using the form`,
+    );
+    expect(words).toContain("Anyone who has both can read the messages about your report.");
+    expect(sectionLinks(online)).toEqual([onlineReports.formPath, "/cookies"]);
   });
 });
 

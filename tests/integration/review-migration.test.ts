@@ -178,6 +178,7 @@ describe(`migration ${MIGRATION}`, () => {
       accounts: 40,
       reportingCentres: 2,
       emails: 10,
+      reports: 10,
     });
     const before = await db.prisma.review.findMany({ include: { versions: true }, orderBy: { id: "asc" } });
     expect(before.length).toBeGreaterThan(100);

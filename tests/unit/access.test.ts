@@ -38,6 +38,7 @@ const servicesWith = (mfaRequired: boolean) =>
     twoFactor: twoFactorService(undefined as never, {
       audit: undefined as never,
       accounts: undefined as never,
+      encryption: undefined as never,
       mfaRequired,
     }),
   }) as unknown as Services;

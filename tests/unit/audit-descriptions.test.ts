@@ -30,6 +30,23 @@ group("audit descriptions", () => {
   it.each([
     [
       event({
+        action: "report.personal-data-deleted",
+        entityType: "IncidentReport",
+        after: { reports: 2, messages: 3, retentionMonths: 72 },
+      }),
+      "Deleted the personal data of 2 hate incident reports at the end of 72 months' retention (their figures are kept)",
+    ],
+    [
+      event({
+        action: "encryption.key-rotated",
+        entityType: "EncryptionKey",
+        entityId: "k2",
+        after: { rewrapped: 14, failed: 1, plaintextSecretsEncrypted: 0 },
+      }),
+      "Encrypted every stored value again under key k2 (14 re-wrapped, 1 could not be read)",
+    ],
+    [
+      event({
         action: "review.saved",
         entityType: "CommitmentReview",
         entityId: "12/Q1/Police",

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
@@ -8,9 +9,15 @@ const HMAC = Buffer.alloc(32, 3).toString("base64");
 const PRODUCTION = {
   NODE_ENV: "production",
   SESSION_SECRET: "x".repeat(40),
-  DATA_ENCRYPTION_KEYS: `a:${KEY_A}`,
-  DATA_HMAC_KEY: HMAC,
+  REPORT_ENCRYPTION_KEYS: `a:${KEY_A}`,
+  REPORT_HMAC_KEY: HMAC,
 };
+/** The keys themselves, for settings that give them (not a key file). */
+function keysOf(env: Record<string, string>) {
+  const { encryption } = loadConfig(env);
+  if ("keyFile" in encryption) throw new Error(`expected keys, got the key file ${encryption.keyFile}`);
+  return encryption;
+}
 
 describe("config", () => {
   it("uses the embedded database and port 3000 by default", () => {
@@ -38,16 +45,16 @@ describe("config", () => {
     [{ MFA_REQUIRED: "yes" }, "MFA_REQUIRED"],
     [{ SEED_DEMO_PASSWORD: "short" }, "SEED_DEMO_PASSWORD"],
     [{ NODE_ENV: "production" }, "SESSION_SECRET"],
-    [{ NODE_ENV: "production" }, "DATA_ENCRYPTION_KEYS"],
-    [{ NODE_ENV: "production" }, "DATA_HMAC_KEY"],
-    [{ DATA_ENCRYPTION_KEYS: "a:short" }, "DATA_ENCRYPTION_KEYS"],
-    [{ DATA_ENCRYPTION_KEYS: KEY_A }, "DATA_ENCRYPTION_KEYS"],
-    [{ DATA_ENCRYPTION_KEYS: `a b:${KEY_A}` }, "DATA_ENCRYPTION_KEYS"],
-    [{ DATA_ENCRYPTION_KEYS: `a:${Buffer.alloc(16).toString("base64")}` }, "DATA_ENCRYPTION_KEYS"],
-    [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A},a:${KEY_B}` }, "DATA_ENCRYPTION_KEYS"],
-    [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A}`, DATA_ENCRYPTION_KEY_ID: "b" }, "DATA_ENCRYPTION_KEY_ID"],
-    [{ DATA_ENCRYPTION_KEYS: `a:${KEY_A}`, DATA_HMAC_KEY: KEY_A }, "DATA_HMAC_KEY"],
-    [{ DATA_HMAC_KEY: "not a key" }, "DATA_HMAC_KEY"],
+    [{ NODE_ENV: "production" }, "REPORT_ENCRYPTION_KEYS"],
+    [{ NODE_ENV: "production" }, "REPORT_HMAC_KEY"],
+    [{ REPORT_ENCRYPTION_KEYS: "a:short" }, "REPORT_ENCRYPTION_KEYS"],
+    [{ REPORT_ENCRYPTION_KEYS: KEY_A }, "REPORT_ENCRYPTION_KEYS"],
+    [{ REPORT_ENCRYPTION_KEYS: `a b:${KEY_A}` }, "REPORT_ENCRYPTION_KEYS"],
+    [{ REPORT_ENCRYPTION_KEYS: `a:${Buffer.alloc(16).toString("base64")}` }, "REPORT_ENCRYPTION_KEYS"],
+    [{ REPORT_ENCRYPTION_KEYS: `a:${KEY_A},a:${KEY_B}` }, "REPORT_ENCRYPTION_KEYS"],
+    [{ REPORT_ENCRYPTION_KEYS: `a:${KEY_A}`, REPORT_ENCRYPTION_KEY_ID: "b" }, "REPORT_ENCRYPTION_KEY_ID"],
+    [{ REPORT_ENCRYPTION_KEYS: `a:${KEY_A}`, REPORT_HMAC_KEY: KEY_A }, "REPORT_HMAC_KEY"],
+    [{ REPORT_HMAC_KEY: "not a key" }, "REPORT_HMAC_KEY"],
     [{ REMINDER_DAYS_BEFORE: "0" }, "REMINDER_DAYS_BEFORE"],
     [{ REMINDER_DAYS_BEFORE: "21" }, "REMINDER_DAYS_BEFORE"],
     [{ REMINDER_CHECK_MINUTES: "7" }, "REMINDER_CHECK_MINUTES"],
@@ -83,30 +90,42 @@ describe("config", () => {
     expect(loadConfig({ ...PRODUCTION, MFA_REQUIRED: "false" }).mfaRequired).toBe(false);
   });
 
-  it("reads the data encryption keys, the current one named or first, and the look-up key", () => {
-    const one = loadConfig(PRODUCTION).encryption;
+  it("reads the report encryption keys, the current one named or first, and the look-up key", () => {
+    const one = keysOf(PRODUCTION);
     expect(one.currentKeyId).toBe("a");
     expect(one.keys.a).toEqual(Buffer.alloc(32, 1));
     expect(one.hmacKey).toEqual(Buffer.alloc(32, 3));
-    const rotated = loadConfig({
+    const rotated = keysOf({
       ...PRODUCTION,
-      DATA_ENCRYPTION_KEYS: `a:${KEY_A}, b:${KEY_B}`,
-      DATA_ENCRYPTION_KEY_ID: "b",
-    }).encryption;
+      REPORT_ENCRYPTION_KEYS: `a:${KEY_A}, b:${KEY_B}`,
+      REPORT_ENCRYPTION_KEY_ID: "b",
+    });
     expect(rotated.currentKeyId).toBe("b");
     expect(Object.keys(rotated.keys)).toEqual(["a", "b"]);
     expect(rotated.keys.b).toEqual(Buffer.alloc(32, 2));
   });
 
-  it("uses fixed development keys outside production, never production's", () => {
-    const dev = loadConfig({}).encryption;
-    expect(dev.keys[dev.currentKeyId]).toHaveLength(32);
-    expect(loadConfig({ NODE_ENV: "test" }).encryption).toEqual(dev);
-    expect(dev.keys[dev.currentKeyId]).not.toEqual(dev.hmacKey);
+  it("uses fixed keys in tests, never production's", () => {
+    const test = keysOf({ NODE_ENV: "test" });
+    expect(test.keys[test.currentKeyId]).toHaveLength(32);
+    expect(test.keys[test.currentKeyId]).not.toEqual(test.hmacKey);
+  });
+
+  it("outside production without keys, names the key file beside the embedded database's folder", () => {
+    expect(loadConfig({}).encryption).toEqual({ keyFile: path.resolve("data/encryption-keys.json") });
+    expect(loadConfig({ PGLITE_DIR: "/srv/rhins/db" }).encryption).toEqual({
+      keyFile: "/srv/rhins/encryption-keys.json",
+    });
+    // Given keys are used as they are, in development too.
+    expect(loadConfig({ REPORT_ENCRYPTION_KEYS: `a:${KEY_A}` }).encryption).toMatchObject({ currentKeyId: "a" });
+  });
+
+  it("refuses a look-up key given without the encryption keys", () => {
+    expect(() => loadConfig({ REPORT_HMAC_KEY: HMAC })).toThrow(/REPORT_HMAC_KEY: is used only with/);
   });
 
   it("never shows a key in its message", () => {
-    expect(() => loadConfig({ DATA_ENCRYPTION_KEYS: `a:${KEY_A.slice(0, 20)}` })).toThrow(
+    expect(() => loadConfig({ REPORT_ENCRYPTION_KEYS: `a:${KEY_A.slice(0, 20)}` })).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining(KEY_A.slice(0, 20)) }),
     );
   });

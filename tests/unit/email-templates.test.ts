@@ -46,6 +46,7 @@ const EXAMPLES: { [T in TemplateName]: TemplateParams[T] } = {
     requestedBy: "Chris Coordinator",
     url: items[0]!.url,
   },
+  "report-received": { reference: "RH-7K3Q-P9", url: `${base}/partners/reports/RH-7K3Q-P9` },
 };
 
 describe.each(TEMPLATE_NAMES)("the %s email", (template) => {

@@ -77,6 +77,19 @@ describe("envelope encryption", () => {
     expect(() => before.decrypt(fresh, binding)).toThrow(DecryptionError);
   });
 
+  it("re-wraps a value under the current key, which then needs the old key no more", () => {
+    const old = before.encrypt(secret, binding);
+    const rewrapped = after.rewrap(old, binding);
+    expect(rewrapped.startsWith("e1.2026.")).toBe(true);
+    expect(after.needsRotation(rewrapped)).toBe(false);
+    const newOnly = encryptionService({ keys: { "2026": newKey }, currentKeyId: "2026", hmacKey });
+    expect(newOnly.decrypt(rewrapped, binding)).toBe(secret);
+    expect(() => newOnly.decrypt(rewrapped, ["Report", "description", 43])).toThrow(DecryptionError);
+    // Only what opens is re-wrapped: a changed value or another binding is refused, not passed on.
+    expect(() => after.rewrap(changed(old, 3), binding)).toThrow(DecryptionError);
+    expect(() => after.rewrap(old, ["Report", "description", 43])).toThrow(DecryptionError);
+  });
+
   it("refuses to start with a current key that is not among the keys, or a key of the wrong size", () => {
     expect(() => encryptionService({ keys: { a: key() }, currentKeyId: "b", hmacKey })).toThrow(/not among the keys/);
     expect(() => encryptionService({ keys: { a: randomBytes(16) }, currentKeyId: "a", hmacKey })).toThrow(/32-byte/);

@@ -16,6 +16,7 @@ import { partnerNavigation } from "./navigation.ts";
 import { planAdminRoutes } from "./plan-admin.ts";
 import { planDocumentRoutes } from "./plan-documents.ts";
 import { progressRoutes } from "./progress.ts";
+import { partnerReportRoutes } from "./reports.ts";
 import { reviewRoutes } from "./reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
 import { sessionRoutes } from "./session.ts";
@@ -45,6 +46,7 @@ export function partnerRouteTable(
     ...reviewRoutes(services),
     ...planAdminRoutes(services),
     ...planDocumentRoutes(services),
+    ...partnerReportRoutes(services),
   ];
 }
 

@@ -5,6 +5,8 @@ const LINKS = [
   { href: "/partners", text: "Dashboard", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/updates", text: "Your updates", roles: ["COORDINATOR", "OFFICER"] },
   { href: "/partners/plans", text: "Plans", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
+  // Coordinators only for now: the case handling issue gives officers the reports assigned to them.
+  { href: "/partners/reports", text: "New reports", roles: ["COORDINATOR"] },
   { href: "/partners/agencies", text: "Agencies", roles: ["COORDINATOR"] },
   { href: "/partners/directory", text: "Directory", roles: ["COORDINATOR"] },
   { href: "/partners/accounts", text: "Accounts", roles: ["COORDINATOR"] },

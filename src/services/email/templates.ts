@@ -47,6 +47,8 @@ export interface TemplateParams {
     requestedBy: string;
     url: string;
   };
+  /** A new online hate incident report: its reference and where to read it, and nothing of what it says. */
+  "report-received": { reference: string; url: string };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -61,6 +63,7 @@ const SUBJECTS: { [T in TemplateName]: (p: TemplateParams[T]) => string } = {
   "reminder-deadline-day": (p) => `Today is the deadline: ${updates(p.items.length)} still to do`,
   "overdue-summary": (p) => `Overdue quarterly updates: ${p.quarterLabel}`,
   "more-needed": (p) => `More needed on ${p.agencyName}'s update for ${p.quarterLabel}`,
+  "report-received": (p) => `A new hate incident report ${p.reference} was received`,
 };
 
 /** Which view pair each template uses: the three reminders share one. */
@@ -71,6 +74,7 @@ const VIEWS: Record<TemplateName, string> = {
   "reminder-deadline-day": "reminder",
   "overdue-summary": "overdue-summary",
   "more-needed": "more-needed",
+  "report-received": "report-received",
 };
 
 export const TEMPLATE_NAMES = Object.keys(VIEWS) as TemplateName[];

@@ -1,0 +1,129 @@
+// The online report under load (GUIDE §6: "report submission p99 < 200 ms while public pages keep
+// their throughput, at 20 reports/s"). Reporters go through the whole form as a browser does
+// (start, every step, Check your answers, submit), each from its own address (X-Forwarded-For, the
+// portal trusting one proxy), starting at a steady rate. Meanwhile autocannon asks for a public
+// page, and, in a second phase, one address floods the submit step as fast as it can: the flood is
+// refused by the shared rate limit, and the genuine reports must still get through, as fast.
+import autocannon from "autocannon";
+import { ONLINE_ANSWERS } from "../tests/helpers/reports.ts";
+
+const ONLINE = "/report/online";
+const STEPS = Object.keys(ONLINE_ANSWERS.anonymous);
+
+type Fields = Record<string, string | string[]>;
+
+function form(fields: Fields): string {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+  return body.toString();
+}
+
+interface Journey {
+  ok: boolean;
+  /** The submit step's own time (the report stored, the emails recorded, the confirmation rendered). */
+  submitMs: number;
+  status: number;
+}
+
+/** One reporter, from `address`, through every page of the form. */
+async function journey(base: string, address: string, answers: Record<string, Fields>): Promise<Journey> {
+  const headers = { "x-forwarded-for": address, origin: base };
+  const start = await fetch(`${base}${ONLINE}/start`, { method: "POST", headers, redirect: "manual" });
+  const cookie = (start.headers.get("set-cookie") ?? "").split(";")[0]!;
+  const first = await fetch(`${base}${start.headers.get("location")}`, { headers: { ...headers, cookie } });
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? "";
+  const post = (path: string, fields: Fields) =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { ...headers, cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: form({ _csrf: csrf, ...fields }),
+    });
+  for (const slug of STEPS) {
+    const res = await post(`${ONLINE}/${slug}`, answers[slug]!);
+    await res.arrayBuffer();
+    if (res.status !== 303) return { ok: false, submitMs: 0, status: res.status };
+  }
+  const started = performance.now();
+  const res = await post(`${ONLINE}/check-answers`, { declaration: "CONFIRMED", website: "" });
+  const page = await res.text();
+  const submitMs = performance.now() - started;
+  return { ok: res.status === 200 && page.includes("RH-"), submitMs, status: res.status };
+}
+
+export interface ReportLoad {
+  /** Reports started per second, and how many reached their confirmation. */
+  ratePerSecond: number;
+  started: number;
+  submitted: number;
+  failed: number;
+  submitP50Ms: number;
+  submitP99Ms: number;
+  /** Autocannon on the public page at the same time. */
+  publicPath: string;
+  publicRequestsPerSecond: number;
+  publicP99Ms: number;
+  /** Flood phase only: the one address's refused submits. */
+  floodRequests?: number;
+  floodRefused?: number;
+}
+
+const percentile = (xs: number[], p: number) => {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 10) / 10;
+};
+
+/**
+ * Reports at `ratePerSecond` for `seconds`, with autocannon on `publicPath` throughout, and with
+ * `flood` one more address posting the submit step at 10 connections as fast as it is answered.
+ */
+export async function reportLoad(
+  base: string,
+  options: { ratePerSecond: number; seconds: number; publicPath: string; connections: number; flood?: boolean },
+): Promise<ReportLoad> {
+  const { ratePerSecond, seconds, publicPath, connections } = options;
+  const journeys: Promise<Journey>[] = [];
+  let n = 0;
+  const timer = setInterval(() => {
+    n += 1;
+    // Two in three anonymous, as on peers' forms; a distinct address each (10.x.y.z).
+    const answers = n % 3 === 0 ? ONLINE_ANSWERS.named : ONLINE_ANSWERS.anonymous;
+    const address = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`;
+    journeys.push(journey(base, address, answers));
+  }, 1000 / ratePerSecond);
+  const flood = options.flood
+    ? autocannon({
+        url: `${base}${ONLINE}/check-answers`,
+        method: "POST",
+        connections,
+        duration: seconds,
+        headers: { "x-forwarded-for": "192.0.2.66", origin: base, "content-type": "application/x-www-form-urlencoded" },
+        body: "declaration=CONFIRMED&website=",
+      })
+    : undefined;
+  const publicRun = await autocannon({ url: `${base}${publicPath}`, connections, duration: seconds });
+  clearInterval(timer);
+  const results = await Promise.all(journeys);
+  const floodRun = await flood;
+  const submitted = results.filter((r) => r.ok);
+  return {
+    ratePerSecond,
+    started: results.length,
+    submitted: submitted.length,
+    failed: results.length - submitted.length,
+    submitP50Ms: percentile(
+      submitted.map((r) => r.submitMs),
+      50,
+    ),
+    submitP99Ms: percentile(
+      submitted.map((r) => r.submitMs),
+      99,
+    ),
+    publicPath,
+    publicRequestsPerSecond: Math.round(publicRun.requests.average),
+    publicP99Ms: publicRun.latency.p99,
+    ...(floodRun && { floodRequests: floodRun.requests.total, floodRefused: floodRun.non2xx }),
+  };
+}

@@ -1,0 +1,227 @@
+// Online hate incident reports once submitted: storing one (statistics in plain columns, every
+// personal answer encrypted in the application, GUIDE §9), telling the partnership it arrived
+// (the reference only), and the messages between a coordinator and the reporter. An anonymous
+// reporter comes back with the reference and the receipt code shown once at the end of the form;
+// the anonymous side of that, and the rules of the codes, live in follow-up.ts.
+import { randomUUID } from "node:crypto";
+import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { Actor, AuditService, Db } from "../audit.ts";
+import type { EmailService } from "../email/emails.ts";
+import { REPORT_PERSONAL_COLUMNS, rowBinding } from "../encrypted-columns.ts";
+import type { Binding, EncryptionService } from "../encryption.ts";
+import { ServiceError, notFound } from "../errors.ts";
+import {
+  THREAD,
+  type ThreadMessage,
+  decryptThread,
+  followUpService,
+  hashReceiptCode,
+  newReceiptCode,
+  newReference,
+  normaliseReference,
+  storeMessage,
+} from "./follow-up.ts";
+import type { NewReport, ReportContact } from "./questions.ts";
+
+type PersonalColumn = (typeof REPORT_PERSONAL_COLUMNS)[number];
+
+/** Bound to the table, column and row, as key rotation (encrypted-columns.ts) reads them back. */
+export const reportBinding = (column: PersonalColumn, id: string): Binding => rowBinding("IncidentReport", column, id);
+
+/** What a coordinator sees of a report. */
+export interface OpenedReport {
+  id: string;
+  reference: string;
+  receivedAt: Date;
+  statistics: NewReport["statistics"];
+  /** Null when the personal data was deleted at the end of its retention. */
+  personal: NewReport["personal"] | null;
+  personalDataDeletedAt: Date | null;
+  messages: ThreadMessage[];
+}
+
+export interface ReportServiceOptions {
+  encryption: EncryptionService;
+  audit: AuditService;
+  emails: EmailService;
+  /** REPORTS_NOTIFY_EMAIL: told of each new report, as every coordinator is. */
+  notifyEmail?: string;
+  /** PUBLIC_BASE_URL, for the link in the email (production requires it when SMTP is set). */
+  publicBaseUrl?: string;
+  now?: () => Date;
+}
+
+const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+
+export function reportService(prisma: PrismaClient, options: ReportServiceOptions) {
+  const { encryption, audit, emails } = options;
+  const now = options.now ?? (() => new Date());
+
+  const seal = (value: string | null, column: PersonalColumn, id: string) =>
+    value === null ? null : encryption.encrypt(value, reportBinding(column, id));
+  const unseal = (token: string | null, column: PersonalColumn, id: string) =>
+    token === null ? null : encryption.decrypt(token, reportBinding(column, id));
+
+  /** Who hears of a new report: REPORTS_NOTIFY_EMAIL and every active coordinator, each once. */
+  async function recipients(db: Db): Promise<{ to: string; userId: number | null }[]> {
+    const coordinators = await db.user.findMany({
+      where: { role: "COORDINATOR", active: true },
+      select: { id: true, email: true },
+      orderBy: { id: "asc" },
+    });
+    const list = coordinators.map((c) => ({ to: c.email, userId: c.id as number | null }));
+    const notify = options.notifyEmail?.toLowerCase();
+    if (notify && !list.some((r) => r.to === notify)) list.unshift({ to: notify, userId: null });
+    return list;
+  }
+
+  return {
+    /**
+     * Stores a report made on the public form, and tells the partnership it arrived. The receipt
+     * code is returned once, for the confirmation page, and kept only as its hash.
+     */
+    async submit(report: NewReport): Promise<{ reference: string; receiptCode: string }> {
+      const id = randomUUID();
+      const receiptCode = newReceiptCode();
+      const receiptHash = await hashReceiptCode(receiptCode);
+      const { personal, statistics } = report;
+      const encrypted = {
+        relationship: seal(personal.relationship, "relationship", id),
+        narrative: seal(personal.narrative, "narrative", id),
+        incidentDate: seal(personal.incidentDate, "incidentDate", id),
+        location: seal(personal.location, "location", id),
+        offenders: seal(personal.offenders, "offenders", id),
+        crimeReference: seal(personal.crimeReference, "crimeReference", id),
+        contact: seal(personal.contact && JSON.stringify(personal.contact), "contact", id),
+      };
+      // A clash with an existing reference is unlikely (one in millions) but possible: try another.
+      for (let attempt = 1; ; attempt++) {
+        const reference = newReference();
+        try {
+          const emailIds = await prisma.$transaction(async (tx) => {
+            await tx.incidentReport.create({
+              data: { id, reference, receiptHash, receivedAt: now(), ...statistics, ...encrypted },
+            });
+            // No actor: the public made it. The reference only, nothing of what it says.
+            await audit.record({ action: "report.received", entityType: "IncidentReport", entityId: reference }, tx);
+            const url = `${options.publicBaseUrl ?? ""}/partners/reports/${reference}`;
+            const ids: number[] = [];
+            for (const r of await recipients(tx))
+              ids.push(await emails.record({ ...r, template: "report-received", params: { reference, url } }, tx));
+            return ids;
+          });
+          await emails.dispatch(emailIds);
+          return { reference, receiptCode };
+        } catch (err) {
+          if (!isUniqueViolation(err) || attempt >= 5) throw err;
+        }
+      }
+    },
+
+    /** The coordinators' "New reports": newest first, what it is about, never who or what was said. */
+    async newReports() {
+      const rows = await prisma.incidentReport.findMany({
+        orderBy: [{ receivedAt: "desc" }, { reference: "asc" }],
+        take: 500,
+        select: {
+          reference: true,
+          receivedAt: true,
+          area: true,
+          strands: true,
+          wants: true,
+          anonymous: true,
+          _count: { select: { messages: { where: { fromReporter: true, readAt: null } } } },
+        },
+      });
+      return rows.map(({ _count, ...row }) => ({ ...row, unreadReplies: _count.messages }));
+    },
+
+    /**
+     * A report with its personal data decrypted, for a coordinator; every opening is audited (who,
+     * which report, when), and the reporter's messages are marked read.
+     */
+    async open(actor: Actor, reference: string): Promise<OpenedReport> {
+      const found = normaliseReference(reference);
+      const row = found
+        ? await prisma.incidentReport.findUnique({ where: { reference: found }, include: { messages: THREAD } })
+        : null;
+      if (!row) throw notFound("report");
+      await prisma.$transaction(async (tx) => {
+        await audit.record({ actor, action: "report.viewed", entityType: "IncidentReport", entityId: row.reference }, tx);
+        await tx.reportMessage.updateMany({
+          where: { reportId: row.id, fromReporter: true, readAt: null },
+          data: { readAt: now() },
+        });
+      });
+      const deleted = row.personalDataDeletedAt !== null;
+      const contact = unseal(row.contact, "contact", row.id);
+      return {
+        id: row.id,
+        reference: row.reference,
+        receivedAt: row.receivedAt,
+        statistics: {
+          reporterRole: row.reporterRole,
+          incidentTypes: row.incidentTypes,
+          strands: row.strands,
+          incidentMonth: row.incidentMonth,
+          incidentDateKnown: row.incidentDateKnown,
+          happenedBefore: row.happenedBefore,
+          area: row.area,
+          placeType: row.placeType,
+          anyoneHurt: row.anyoneHurt,
+          needsHelpNow: row.needsHelpNow,
+          offenderCount: row.offenderCount,
+          policeTold: row.policeTold,
+          wants: row.wants,
+          anonymous: row.anonymous,
+          ageBand: row.ageBand,
+          postcodeDistrict: row.postcodeDistrict,
+        },
+        personal: deleted
+          ? null
+          : {
+              relationship: unseal(row.relationship, "relationship", row.id),
+              narrative: unseal(row.narrative, "narrative", row.id) ?? "",
+              incidentDate: unseal(row.incidentDate, "incidentDate", row.id),
+              location: unseal(row.location, "location", row.id),
+              offenders: unseal(row.offenders, "offenders", row.id),
+              crimeReference: unseal(row.crimeReference, "crimeReference", row.id),
+              contact: contact === null ? null : (JSON.parse(contact) as ReportContact),
+            },
+        personalDataDeletedAt: row.personalDataDeletedAt,
+        messages: decryptThread(encryption, row.messages),
+      };
+    },
+
+    /** A coordinator's message to the reporter, shown on their follow-up page. Audited without its text. */
+    async sendMessage(actor: Actor, reference: string, body: string): Promise<void> {
+      const found = normaliseReference(reference);
+      const row = found
+        ? await prisma.incidentReport.findUnique({
+            where: { reference: found },
+            select: { id: true, reference: true, personalDataDeletedAt: true },
+          })
+        : null;
+      if (!row) throw notFound("report");
+      if (row.personalDataDeletedAt)
+        throw new ServiceError(409, "This report's personal data has been deleted, so messages can no longer be sent");
+      await prisma.$transaction(async (tx) => {
+        const messageId = await storeMessage(tx, encryption, { reportId: row.id, body, author: actor, at: now() });
+        await audit.record(
+          {
+            actor,
+            action: "report.message-sent",
+            entityType: "IncidentReport",
+            entityId: row.reference,
+            after: { messageId },
+          },
+          tx,
+        );
+      });
+    },
+
+    ...followUpService(prisma, { encryption, now }),
+  };
+}
+
+export type ReportService = ReturnType<typeof reportService>;

@@ -1,0 +1,127 @@
+// What the database holds after people use the online report: a named report sent through every
+// page of the form, a coordinator's message and the reporter's reply, and a second report left
+// half-way (its draft). A dump of every row of every table, the job queue's included, holds none
+// of what they typed: the narrative, name, email, phone, street and postcode, the description of
+// the people who did it, the crime reference, the messages.
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { Database } from "../../src/db/database.ts";
+import { seed } from "../../src/db/seed.ts";
+import { testApp } from "../helpers/app.ts";
+import { testDatabase } from "../helpers/database.ts";
+import { EMAIL, LOCATION, NAME, NARRATIVE, OFFENDERS, ONLINE_ANSWERS, PHONE } from "../helpers/reports.ts";
+
+const ONLINE = "/report/online";
+const MESSAGE = "Would you like to meet a caseworker at the Clevedon library on Tuesday?";
+const REPLY = "Yes, Tuesday at 4pm suits me, my daughter Amira will come too";
+const HALF_WAY = "Someone wrote slurs on our garden wall on Hill Road last night";
+
+type Fields = Record<string, string | string[]>;
+const form = (fields: Fields) => {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields))
+    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+  return body.toString();
+};
+
+let db: Database;
+let dump: string;
+
+/** Every row of every table outside Postgres's own schemas, as text. */
+async function dumpEveryRow(): Promise<string> {
+  return db.withConnection(async (sql) => {
+    const tables = await sql.query<{ schema: string; name: string }>(
+      `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+        WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    expect(tables.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["IncidentReport", "ReportMessage", "ReportDraft", "AuditEvent", "EmailMessage", "job"]),
+    );
+    const lines: string[] = [];
+    for (const t of tables) {
+      const rows = await sql.query<{ row: string }>(`SELECT t::text AS row FROM "${t.schema}"."${t.name}" t`);
+      lines.push(`-- ${t.schema}.${t.name}`, ...rows.map((r) => r.row));
+    }
+    return lines.join("\n");
+  });
+}
+
+beforeAll(async () => {
+  db = await testDatabase();
+  await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });
+  const { app, services, startJobs, stopJobs } = testApp(db);
+  await startJobs();
+  try {
+    /** A browser on the form: its cookie, its token, then each page's answers. */
+    const reporter = async () => {
+      const start = await request(app).post(`${ONLINE}/start`);
+      const cookie = String(start.headers["set-cookie"]).split(";")[0]!;
+      const first = await request(app).get(start.headers.location!).set("Cookie", cookie);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(first.text)![1]!;
+      return (path: string, fields: Fields) =>
+        request(app)
+          .post(path)
+          .set("Cookie", cookie)
+          .type("form")
+          .send(form({ _csrf: csrf, ...fields }));
+    };
+
+    const named = await reporter();
+    for (const [slug, fields] of Object.entries(ONLINE_ANSWERS.named))
+      expect((await named(`${ONLINE}/${slug}`, fields)).status, slug).toBe(303);
+    const sent = await named(`${ONLINE}/check-answers`, { declaration: "CONFIRMED", website: "" });
+    expect(sent.status).toBe(200);
+    const reference = /RH-[0-9A-Z]{4}-[0-9A-Z]{2}/.exec(sent.text)![0];
+    const receiptCode = /[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(sent.text)![0];
+
+    const coordinator = await db.prisma.user.findFirstOrThrow({ where: { role: "COORDINATOR" } });
+    await services.reports.open(coordinator, reference);
+    await services.reports.sendMessage(coordinator, reference, MESSAGE);
+    await services.reports.reply(reference, receiptCode, REPLY);
+
+    const halfWay = await reporter();
+    const fields = { ...ONLINE_ANSWERS.named["what-happened"], narrative: HALF_WAY };
+    expect((await halfWay(`${ONLINE}/who`, ONLINE_ANSWERS.named.who!)).status).toBe(303);
+    expect((await halfWay(`${ONLINE}/what-happened`, fields)).status).toBe(303);
+
+    // The notification emails are sent (and their values cleared) before the dump.
+    await vi.waitFor(async () => expect(await db.prisma.emailMessage.count({ where: { status: "QUEUED" } })).toBe(0), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    dump = await dumpEveryRow();
+  } finally {
+    await stopJobs();
+  }
+});
+afterAll(async () => db.close());
+
+describe("a dump of the database after reports", () => {
+  it("holds the report, its messages and the draft, as encrypted values", () => {
+    expect(dump).toMatch(/-- public\.IncidentReport\n.*e1\./);
+    expect(dump).toMatch(/-- public\.ReportDraft\n.*e1\./);
+  });
+
+  it.each([
+    ["the narrative", NARRATIVE],
+    ["a phrase of the narrative", "headscarf"],
+    ["the name", NAME],
+    ["the surname alone", NAME.split(" ")[1]!],
+    ["the email address", EMAIL],
+    ["the phone number", PHONE],
+    ["the phone number without spaces", PHONE.replaceAll(" ", "")],
+    ["the street", LOCATION.split(",")[0]!],
+    ["the full postcode", LOCATION.split(", ")[1]!],
+    ["the description of the people who did it", OFFENDERS],
+    ["the crime reference", String(ONLINE_ANSWERS.named.police!.crimeReference)],
+    ["the relationship", String(ONLINE_ANSWERS.named.who!.relationship)],
+    ["the safe times", "Weekdays after 6pm"],
+    ["the caseworker's message", MESSAGE],
+    ["the reply", REPLY],
+    ["a name in the reply", "Amira"],
+    ["the half-way draft", HALF_WAY],
+  ])("holds none of %s", (_, typed) => {
+    // Not toContain: a failure would print the whole dump.
+    expect(dump.toLowerCase().includes(typed.toLowerCase()), `the dump holds "${typed}"`).toBe(false);
+  });
+});
