@@ -334,7 +334,7 @@ function table(measurements: Measurement[]): string {
 }
 
 /** The online report runs: steady, then with one address flooding the submit step. */
-function reportTable(runs: (ReportLoad & { target: string; met: boolean })[], alone: Measurement | undefined): string {
+function reportTable(runs: (ReportLoad & { target: string; met?: boolean })[], alone: Measurement | undefined): string {
   const head = [
     "Online reports",
     "Stored / started",
@@ -343,19 +343,21 @@ function reportTable(runs: (ReportLoad & { target: string; met: boolean })[], al
     "`/` requests/s (alone)",
     "`/` p99 ms",
     "Flood refused",
+    "Portal CPU",
     "Target",
     "Met",
   ];
   const rows = runs.map((r) => [
-    `${r.ratePerSecond}/s${r.floodRequests === undefined ? "" : " + a flood from one address"}`,
+    `${r.mode}, ${r.ratePerSecond}/s${r.floodRequests === undefined ? "" : " + a flood from one address"}`,
     `${r.submitted} / ${r.started}`,
     String(r.submitP50Ms),
     String(r.submitP99Ms),
     `${r.publicRequestsPerSecond} (${alone?.requestsPerSecond ?? "?"})`,
     String(r.publicP99Ms),
     r.floodRequests === undefined ? "" : `${r.floodRefused} of ${r.floodRequests}`,
+    `${r.portalCpuPercent}%`,
     r.target,
-    r.met ? "yes" : "**no**",
+    r.met === undefined ? "" : r.met ? "yes" : "**no**",
   ]);
   return [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
 }
@@ -430,9 +432,17 @@ async function main() {
     say(
       `Online reports: ${REPORTS_PER_SECOND} per second for ${SECONDS} s, with / asked for throughout; then with a flood...`,
     );
-    const reportRuns: (ReportLoad & { target: string; met: boolean })[] = [];
-    for (const flood of [false, true]) {
+    const reportRuns: (ReportLoad & { target: string; met?: boolean })[] = [];
+    const runs = [
+      { mode: "submissions", flood: false },
+      { mode: "submissions", flood: true },
+      { mode: "whole forms", flood: false },
+    ] as const;
+    for (const [i, { mode, flood }] of runs.entries()) {
       const run = await reportLoad(server.url, {
+        mode,
+        firstReporter: i * 100_000,
+        pid: server.pid,
         ratePerSecond: REPORTS_PER_SECOND,
         seconds: SECONDS,
         publicPath: "/",
@@ -441,14 +451,19 @@ async function main() {
       });
       // The public page must keep the share of the bare server it is judged on alone.
       const ratio = run.publicRequestsPerSecond / base.requestsPerSecond!;
+      const judged = mode === "submissions";
       reportRuns.push({
         ...run,
-        target: `submit p99 < ${SUBMIT_P99_TARGET_MS} ms, every report stored, / >= ${PUBLIC_RATIO_TARGET * 100}% of the bare server`,
-        met: run.failed === 0 && run.submitP99Ms < SUBMIT_P99_TARGET_MS && ratio >= PUBLIC_RATIO_TARGET,
+        target: judged
+          ? `submit p99 < ${SUBMIT_P99_TARGET_MS} ms, every report stored, / >= ${PUBLIC_RATIO_TARGET * 100}% of the bare server`
+          : "shown, not judged: the budget is for submissions",
+        met: judged
+          ? run.failed === 0 && run.submitP99Ms < SUBMIT_P99_TARGET_MS && ratio >= PUBLIC_RATIO_TARGET
+          : undefined,
       });
       say(
-        `  ${flood ? "with a flood" : "steady"}: ${run.submitted}/${run.started} stored, submit p99 ${run.submitP99Ms} ms; ` +
-          `/ at ${run.publicRequestsPerSecond} requests/s${flood ? `; flood: ${run.floodRefused} of ${run.floodRequests} refused` : ""}`,
+        `  ${mode}${flood ? " with a flood" : ""}: ${run.submitted}/${run.started} stored, submit p99 ${run.submitP99Ms} ms; ` +
+          `/ at ${run.publicRequestsPerSecond} requests/s; portal CPU ${run.portalCpuPercent}%${flood ? `; flood: ${run.floodRefused} of ${run.floodRequests} refused` : ""}`,
       );
     }
     // The officer's pages and the public ones, with the officer's session.
@@ -487,7 +502,7 @@ async function main() {
       "",
       reportTable(
         reportRuns,
-        measurements.find((m) => m.path === "/"),
+        measurements.find((m) => m.kind === "public" && m.path === "/"),
       ),
       "",
       `Memory (RSS of the portal) over ${memory.seconds} s on ${memory.pages.length === 1 ? `\`${memory.pages[0]}\`` : "every page above in turn"} (${memory.requests} requests, ${memory.errors} errors): ` +

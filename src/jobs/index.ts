@@ -6,13 +6,16 @@
 // - "report-retention": each night (and at start-up), deletes the personal data of reports past
 //   REPORT_RETENTION_MONTHS (services/reports/retention.ts);
 // - "report-drafts-expiry": every 15 minutes (and at start-up), deletes expired drafts of the
-//   online form and ended rate-limit windows.
+//   online form and ended rate-limit windows;
+// - "report-notify": emails the partnership the references of new online reports, at most once
+//   every 5 minutes however many arrive (services/reports/reports.ts), and every 5 minutes.
 // Every instance registers the same schedules; pg-boss makes one job per slot, and a reminder is
 // sent once whoever runs the check (ReminderSent).
 import type { Config } from "../config.ts";
 import { EMAIL_JOB, EMAIL_RETRY_DELAY_SECONDS, EMAIL_RETRY_LIMIT } from "../services/email/emails.ts";
 import type { Services } from "../services/index.ts";
 import { REMINDER_JOB } from "../services/reminders/reminders.ts";
+import { REPORT_NOTIFY_JOB } from "../services/reports/reports.ts";
 import { EXPIRY_JOB, RETENTION_JOB } from "../services/reports/retention.ts";
 
 const SWEEP_JOB = "email-sweep";
@@ -28,11 +31,11 @@ export interface JobOptions {
 }
 
 export async function startJobs(
-  services: Pick<Services, "queue" | "emails" | "reminders" | "retention">,
+  services: Pick<Services, "queue" | "emails" | "reminders" | "retention" | "reports">,
   config: Pick<Config, "reminders">,
   options: JobOptions = {},
 ): Promise<void> {
-  const { queue, emails, reminders, retention } = services;
+  const { queue, emails, reminders, retention, reports } = services;
   await queue.start();
   await queue.define<{ id: number }>(
     EMAIL_JOB,
@@ -56,11 +59,16 @@ export async function startJobs(
   await queue.define(EXPIRY_JOB, { policy: "stately" }, async () => {
     await retention.deleteExpiredDrafts();
   });
+  // Asked for (debounced) by each new report; every 5 minutes too, for one whose ask was lost.
+  await queue.define(REPORT_NOTIFY_JOB, { retryLimit: 3, retryDelaySeconds: 30 }, async () => {
+    await reports.notifyNew();
+  });
   await queue.schedule(REMINDER_JOB, everyMinutesCron(config.reminders.checkMinutes));
   await queue.schedule(SWEEP_JOB, everyMinutesCron(5));
   await queue.schedule(RETENTION_JOB, "30 2 * * *");
   await queue.schedule(EXPIRY_JOB, everyMinutesCron(15));
-  for (const job of [REMINDER_JOB, SWEEP_JOB, RETENTION_JOB, EXPIRY_JOB]) {
+  await queue.schedule(REPORT_NOTIFY_JOB, everyMinutesCron(5));
+  for (const job of [REMINDER_JOB, SWEEP_JOB, RETENTION_JOB, EXPIRY_JOB, REPORT_NOTIFY_JOB]) {
     await queue.send(job, {}, { singletonKey: job });
   }
 }

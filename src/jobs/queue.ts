@@ -34,6 +34,12 @@ export interface JobQueue {
   define<T extends object>(name: string, definition: QueueDefinition, handler: JobHandler<T>): Promise<void>;
   /** Queues a job. The same singletonKey is not queued twice on a stately queue. */
   send(name: string, data: object, options?: { singletonKey?: string }): Promise<void>;
+  /**
+   * Queues a job at most once per `seconds`, across every instance: the first ask in a time slot
+   * runs now, later ones in that slot make one job at the start of the next, so nothing asked for
+   * is dropped (pg-boss's sendDebounced).
+   */
+  sendDebounced(name: string, seconds: number): Promise<void>;
   /** Runs a job on `cron` (every instance may ask; pg-boss makes one job per slot). */
   schedule(name: string, cron: string): Promise<void>;
   /** Jobs of one queue waiting (queued or waiting to retry) and running. */
@@ -105,6 +111,12 @@ export function jobQueue(db: Database, logger: Logger, options: QueueOptions = {
       if (!started) return; // not running (some tests): what was to be sent stays recorded for later
       await boss.send(name, data, sendOptions);
       for (const worker of workers.get(name) ?? []) boss.notifyWorker(worker);
+    },
+
+    async sendDebounced(name, seconds) {
+      if (!started) return; // as send: a sweep or the next start picks up what is waiting
+      const id = await boss.sendDebounced(name, {}, {}, seconds, name);
+      if (id) for (const worker of workers.get(name) ?? []) boss.notifyWorker(worker);
     },
 
     async schedule(name, cron) {

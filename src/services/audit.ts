@@ -86,8 +86,17 @@ function whereOf(filter: Omit<AuditFilter, "page">): Prisma.AuditEventWhereInput
   };
 }
 
+/**
+ * Records that no public page shows: a new online report (or its messages, or a partner opening
+ * it), an email, an account's sign-ins and settings, a key rotation. They do not move the public
+ * page cache's version, so a flood of reports or sign-ins does not make every public page render
+ * again.
+ */
+const NOT_PUBLIC = new Set(["IncidentReport", "EmailMessage", "EncryptionKey", "User"]);
+
 export function auditService(prisma: PrismaClient) {
-  // Every change is audited, so this count moves whenever data may have changed (page cache).
+  // Every change is audited, so this count moves whenever data public pages show may have changed
+  // (the page cache's version).
   let recorded = 0;
   return {
     changes: () => recorded,
@@ -105,7 +114,7 @@ export function auditService(prisma: PrismaClient) {
           ip: entry.ip ?? "",
         },
       });
-      recorded += 1;
+      if (!NOT_PUBLIC.has(entry.entityType)) recorded += 1;
     },
 
     /** A page of events, newest first, with the filters coordinators use, each in plain English. */

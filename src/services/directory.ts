@@ -137,7 +137,14 @@ const serviceSummary = (s: SupportServiceInput & { isExample: boolean; active: b
 /** Prisma's "record to update or delete not found", e.g. when another coordinator deleted it first. */
 const isMissing = (err: unknown) => (err as { code?: unknown } | null)?.code === "P2025";
 
+/**
+ * How long the list of towns is reused: every page of the online report checks answers against
+ * it, and a change made on another instance is seen within this time (one made here at once).
+ */
+const TOWNS_REUSED_MS = 60_000;
+
 export function directoryService(prisma: PrismaClient, audit: AuditService = auditService(prisma)) {
+  let towns: { at: number; version: number; list: string[] } | undefined;
   async function findCentre(id: number) {
     const centre = await prisma.reportingCentre.findUnique({ where: { id } });
     if (!centre) throw notFound("reporting centre");
@@ -189,13 +196,16 @@ export function directoryService(prisma: PrismaClient, audit: AuditService = aud
 
   return {
     /** The towns that have an active reporting centre, in alphabetical order. */
-    async centreTowns() {
+    async centreTowns(): Promise<string[]> {
+      const version = audit.changes();
+      if (towns && towns.version === version && Date.now() - towns.at < TOWNS_REUSED_MS) return towns.list;
       const rows = await prisma.reportingCentre.findMany({
         where: { active: true },
         distinct: ["town"],
         select: { town: true },
       });
-      return distinct(rows.map((r) => r.town));
+      towns = { at: Date.now(), version, list: distinct(rows.map((r) => r.town)) };
+      return towns.list;
     },
 
     /**

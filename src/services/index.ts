@@ -69,6 +69,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
       emails,
       notifyEmail: config.reports.notifyEmail,
       publicBaseUrl: config.publicBaseUrl,
+      queue,
     }),
     retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),
     queue,

@@ -23,6 +23,11 @@ export function rateLimitService(prisma: PrismaClient, encryption: EncryptionSer
     /** A store for one limit (a new one for each rateLimit(), as express-rate-limit requires). */
     store(name: string): Store {
       let windowMs = 60_000;
+      let limit: number | undefined;
+      // Addresses this instance has seen over the limit, until their window ends: their further
+      // requests are refused from memory, so a flood costs no database work (the count in the
+      // database is already past the limit, so every other instance refuses them too).
+      const over = new Map<string, Date>();
       const keyOf = (client: string) => `${name}:${encryption.lookupHash("RateLimitHit", client)}`;
       return {
         localKeys: false,
@@ -30,6 +35,7 @@ export function rateLimitService(prisma: PrismaClient, encryption: EncryptionSer
 
         init(limitOptions: Options) {
           windowMs = limitOptions.windowMs;
+          if (typeof limitOptions.limit === "number") limit = limitOptions.limit;
         },
 
         async get(client: string): Promise<ClientRateLimitInfo | undefined> {
@@ -40,6 +46,11 @@ export function rateLimitService(prisma: PrismaClient, encryption: EncryptionSer
 
         async increment(client: string): Promise<ClientRateLimitInfo> {
           const at = now();
+          const blockedUntil = over.get(client);
+          if (blockedUntil && limit !== undefined) {
+            if (blockedUntil > at) return { totalHits: limit + 1, resetTime: blockedUntil };
+            over.delete(client);
+          }
           const resetAt = new Date(at.getTime() + windowMs);
           // A new window when the old one has ended; in SET, "RateLimitHit" is the row before this hit.
           // ::timestamp(3): the column is UTC without a time zone, as Prisma writes it.
@@ -52,6 +63,11 @@ export function rateLimitService(prisma: PrismaClient, encryption: EncryptionSer
               "resetAt" = CASE WHEN "RateLimitHit"."resetAt" <= ${at.toISOString()}::timestamp(3)
                 THEN EXCLUDED."resetAt" ELSE "RateLimitHit"."resetAt" END
             RETURNING "hits", "resetAt"`;
+          if (limit !== undefined && row!.hits > limit) {
+            // Keep the map small: forget windows that have ended before remembering another.
+            for (const [key, until] of over) if (until <= at) over.delete(key);
+            over.set(client, row!.resetAt);
+          }
           return { totalHits: row!.hits, resetTime: row!.resetAt };
         },
 
@@ -64,6 +80,7 @@ export function rateLimitService(prisma: PrismaClient, encryption: EncryptionSer
         },
 
         async resetKey(client: string): Promise<void> {
+          over.delete(client);
           await prisma.rateLimitHit.deleteMany({ where: { key: keyOf(client) } });
         },
       };

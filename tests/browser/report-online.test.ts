@@ -166,7 +166,7 @@ describe("reporting online on a phone", () => {
     expect(await reportCookies(context)).toEqual([]);
     const row = await app.db.prisma.incidentReport.findUniqueOrThrow({ where: { reference } });
     expect(row.anonymous).toBe(true);
-    expect((await app.services.reports.newReports()).map((r) => r.reference)).toContain(reference);
+    expect((await app.services.reports.newReports(1)).reports.map((r) => r.reference)).toContain(reference);
 
     // Later, a coordinator writes; the reporter reads it with the reference and receipt code
     // written down, and answers, still without giving a name, a cookie or anything in the address.

@@ -10,7 +10,12 @@ import { migrate } from "../../src/db/migrate.ts";
 
 export const serverUrl = process.env.TEST_DATABASE_URL || undefined;
 
-export async function testDatabase(options: { server?: string | null; migrated?: boolean } = {}): Promise<Database> {
+/** A test database; `url` is set when it is on a Postgres server (for tools such as pg_dump). */
+export type TestDatabase = Database & { url?: string };
+
+export async function testDatabase(
+  options: { server?: string | null; migrated?: boolean } = {},
+): Promise<TestDatabase> {
   const url = options.server === undefined ? serverUrl : (options.server ?? undefined);
   const db = url ? await openServerDatabase(url) : await openDatabase({ kind: "pglite-memory" });
   if (options.migrated !== false) await migrate(db);
@@ -33,6 +38,7 @@ async function createServerDatabase(serverUrl: string) {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
+    url: url.toString(),
     open: () =>
       openDatabase({
         kind: "postgres",
@@ -46,11 +52,12 @@ async function createServerDatabase(serverUrl: string) {
 }
 
 /** Opens a brand-new database on the server and drops it when the test closes it. */
-async function openServerDatabase(serverUrl: string): Promise<Database> {
+async function openServerDatabase(serverUrl: string): Promise<TestDatabase> {
   const created = await createServerDatabase(serverUrl);
   const db = await created.open();
   return {
     ...db,
+    url: created.url,
     async close() {
       await db.close();
       await created.drop();

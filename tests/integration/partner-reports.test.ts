@@ -244,3 +244,23 @@ describe.each(["officer", "viewer"] as const)("as %s", (who) => {
     expect(await seeded.db.prisma.reportMessage.count({ where: { report: { reference: named.reference } } })).toBe(0);
   });
 });
+
+// Last, as it adds many reports.
+describe("the New reports list, when there are many", () => {
+  it("shows 50 a page, newest first, with GOV.UK pagination", async () => {
+    const more = [];
+    for (let i = 0; i < 50; i++) more.push(await seeded.services.reports.submit(newReport()));
+    const total = await seeded.db.prisma.incidentReport.count();
+    const first = await coordinator.get("/partners/reports");
+    expect(first.text).toContain(`${total} reports`);
+    expect(first.text).toContain(`href="/partners/reports/${more.at(-1)!.reference}"`);
+    expect(first.text).toContain('href="/partners/reports?page=2"');
+    expect(first.text.match(/<tr class="govuk-table__row">/g)).toHaveLength(51); // the head and 50 rows
+    const second = await coordinator.get("/partners/reports?page=2");
+    expect(second.status).toBe(200);
+    expect(second.text).toContain(`href="/partners/reports/${named.reference}"`);
+    expect(second.text).not.toContain(`href="/partners/reports/${more.at(-1)!.reference}"`);
+    await expectAccessiblePage(second.text);
+    expect((await coordinator.get("/partners/reports?page=banana")).status).toBe(200);
+  });
+});

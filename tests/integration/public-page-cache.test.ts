@@ -4,6 +4,7 @@ import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "../helpers/app.ts";
 import { testDatabase } from "../helpers/database.ts";
+import { newReport } from "../helpers/reports.ts";
 
 let db: Database;
 let built: ReturnType<typeof testApp>;
@@ -46,6 +47,18 @@ describe("the public page cache", () => {
     await built.services.audit.record({ action: "plan.updated", entityType: "Plan" });
     const third = await request(built.app).get("/vision").expect(200);
     expect(third.text).toContain("Changed without telling anyone");
+  });
+
+  it("keeps its pages while online reports arrive, are opened, and partners sign in: no public page shows them", async () => {
+    const first = await request(built.app).get("/plan").expect(200);
+    await db.prisma.plan.update({ where: { startYear: 2023 }, data: { title: "Renamed quietly" } });
+    await built.services.reports.submit(newReport());
+    const [coordinator] = await db.prisma.user.findMany({ take: 1 });
+    await built.services.audit.record({ actor: coordinator, action: "sign-in.succeeded", entityType: "User" });
+    const second = await request(built.app).get("/plan").expect(200);
+    expect(second.text).toBe(first.text);
+    await built.services.audit.record({ action: "plan.updated", entityType: "Plan" });
+    expect((await request(built.app).get("/plan")).text).toContain("Renamed quietly");
   });
 
   it("sends the page gzipped to browsers that accept it, and answers HEAD without a body", async () => {

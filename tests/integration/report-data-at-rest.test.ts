@@ -2,13 +2,15 @@
 // page of the form, a coordinator's message and the reporter's reply, and a second report left
 // half-way (its draft). A dump of every row of every table, the job queue's included, holds none
 // of what they typed: the narrative, name, email, phone, street and postcode, the description of
-// the people who did it, the crime reference, the messages.
+// the people who did it, the crime reference, the messages. On a Postgres server, pg_dump's plain
+// SQL dump is searched too.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "../helpers/app.ts";
-import { testDatabase } from "../helpers/database.ts";
+import { type TestDatabase, testDatabase } from "../helpers/database.ts";
 import { EMAIL, LOCATION, NAME, NARRATIVE, OFFENDERS, ONLINE_ANSWERS, PHONE } from "../helpers/reports.ts";
 
 const ONLINE = "/report/online";
@@ -24,7 +26,7 @@ const form = (fields: Fields) => {
   return body.toString();
 };
 
-let db: Database;
+let db: TestDatabase;
 let dump: string;
 
 /** Every row of every table outside Postgres's own schemas, as text. */
@@ -42,7 +44,13 @@ async function dumpEveryRow(): Promise<string> {
       const rows = await sql.query<{ row: string }>(`SELECT t::text AS row FROM "${t.schema}"."${t.name}" t`);
       lines.push(`-- ${t.schema}.${t.name}`, ...rows.map((r) => r.row));
     }
-    return lines.join("\n");
+    const rows = lines.join("\n");
+    if (!db.url) return rows;
+    const { stdout } = await promisify(execFile)("pg_dump", ["--format=plain", "--no-owner", db.url], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    expect(stdout).toContain('COPY public."IncidentReport"');
+    return `${rows}\n-- pg_dump\n${stdout}`;
   });
 }
 

@@ -288,13 +288,18 @@ describe("the whole journey", () => {
     const reporter = new Reporter();
     await reporter.start();
     await reporter.answerAll({ ...ANONYMOUS, where: { ...ANONYMOUS.where!, area: "Nailsea" } });
-    await db.prisma.reportingCentre.updateMany({ where: { town: "Nailsea" }, data: { active: false } });
+    // A coordinator takes the town's only centre off the directory while the form is open.
+    const coordinator = await db.prisma.user.findFirstOrThrow({ where: { role: "COORDINATOR" } });
+    const nailsea = await db.prisma.reportingCentre.findMany({ where: { town: "Nailsea" } });
+    const setActive = (active: boolean) =>
+      Promise.all(nailsea.map((c) => services.directory.setCentreActive(coordinator, c.id, active)));
+    await setActive(false);
     try {
       const res = await reporter.send();
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(`${ONLINE}/where`);
     } finally {
-      await db.prisma.reportingCentre.updateMany({ where: { town: "Nailsea" }, data: { active: true } });
+      await setActive(true);
     }
   });
 

@@ -46,7 +46,7 @@ const EXAMPLES: { [T in TemplateName]: TemplateParams[T] } = {
     requestedBy: "Chris Coordinator",
     url: items[0]!.url,
   },
-  "report-received": { reference: "RH-7K3Q-P9", url: `${base}/partners/reports/RH-7K3Q-P9` },
+  "report-received": { references: ["RH-7K3Q-P9", "RH-22MX-4T"], total: 3, url: `${base}/partners/reports` },
 };
 
 describe.each(TEMPLATE_NAMES)("the %s email", (template) => {

@@ -21,9 +21,12 @@ import {
   YES_NO,
   YES_NO_NOT_SURE,
 } from "../../services/reports/questions.ts";
-import type { OpenedReport } from "../../services/reports/reports.ts";
+import { type OpenedReport, REPORTS_PAGE_SIZE } from "../../services/reports/reports.ts";
 import { type FormErrors, type FormValues, parseForm } from "../forms.ts";
+import { paginationParams } from "../pagination.ts";
 import { get, post, type PartnerRoute } from "./route-table.ts";
+
+const listQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
 
 const messageForm = z.object({
   body: z
@@ -180,12 +183,16 @@ export function partnerReportRoutes(services: Services): PartnerRoute[] {
 
   return [
     get("/reports", "coordinator", async (req, res) => {
-      const list = await reports.newReports();
+      const { page } = listQuery.parse(req.query);
+      const list = await reports.newReports(page);
+      const pages = Math.max(1, Math.ceil(list.total / REPORTS_PAGE_SIZE));
       res.render("pages/partners/reports/index", {
         area: "partners",
         title: "New reports",
         user: req.user,
-        reports: list.map((r) => ({
+        total: list.total,
+        pagination: paginationParams(page, pages, (n) => `/partners/reports?page=${n}`),
+        reports: list.reports.map((r) => ({
           reference: r.reference,
           href: `/partners/reports/${r.reference}`,
           received: formatDateTime(r.receivedAt),

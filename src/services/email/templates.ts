@@ -47,8 +47,11 @@ export interface TemplateParams {
     requestedBy: string;
     url: string;
   };
-  /** A new online hate incident report: its reference and where to read it, and nothing of what it says. */
-  "report-received": { reference: string; url: string };
+  /**
+   * New online hate incident reports: their references and where to read them, and nothing of what
+   * they say. One email tells of every report since the last one (`total`; the first few listed).
+   */
+  "report-received": { references: string[]; total: number; url: string };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -63,7 +66,10 @@ const SUBJECTS: { [T in TemplateName]: (p: TemplateParams[T]) => string } = {
   "reminder-deadline-day": (p) => `Today is the deadline: ${updates(p.items.length)} still to do`,
   "overdue-summary": (p) => `Overdue quarterly updates: ${p.quarterLabel}`,
   "more-needed": (p) => `More needed on ${p.agencyName}'s update for ${p.quarterLabel}`,
-  "report-received": (p) => `A new hate incident report ${p.reference} was received`,
+  "report-received": (p) =>
+    p.total === 1
+      ? `A new hate incident report ${p.references[0]} was received`
+      : `${p.total} new hate incident reports were received`,
 };
 
 /** Which view pair each template uses: the three reminders share one. */

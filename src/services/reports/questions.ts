@@ -4,6 +4,7 @@
 // and again, all together, when the report is submitted. The answers' codes (VICTIM, RACE, ...)
 // are what the statistical columns of IncidentReport hold; the words are what people read.
 import { z } from "zod";
+import { londonDay } from "../reminders/working-days.ts";
 
 /** A page's fields as sent: one string each, or an array for checkboxes. */
 export type FormValues = Record<string, string | string[]>;
@@ -208,8 +209,22 @@ const exclusive =
     if (picked.includes(only) && picked.length > 1) ctx.addIssue({ code: "custom", path: [field], message });
   };
 
-/** Every step, in order, with its rules for this context. */
+let built: { key: string; steps: ReportStep[] } | undefined;
+
+/**
+ * Every step, in order, with its rules for this context. Building zod rules costs a millisecond
+ * or so (zod compiles each new object's parser), so the steps are built once for each day in
+ * England and list of towns, and every request that day reuses them.
+ */
 export function reportSteps({ towns, today }: QuestionContext): ReportStep[] {
+  // Today is the day it is in England, so a report made just after midnight may say "today".
+  const day = new Date(`${londonDay(today)}T00:00:00Z`);
+  const key = `${day.toISOString()}\n${towns.join("\n")}`;
+  if (built?.key !== key) built = { key, steps: buildSteps(towns, day) };
+  return built.steps;
+}
+
+function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
   const areas: Codes = { ...Object.fromEntries(towns.map((t) => [t, t])), ...OTHER_AREAS };
   const when = whenRules(today);
   return [

@@ -5,6 +5,7 @@
 // the anonymous side of that, and the rules of the codes, live in follow-up.ts.
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import type { JobQueue } from "../../jobs/queue.ts";
 import type { Actor, AuditService, Db } from "../audit.ts";
 import type { EmailService } from "../email/emails.ts";
 import { REPORT_PERSONAL_COLUMNS, rowBinding } from "../encrypted-columns.ts";
@@ -48,8 +49,22 @@ export interface ReportServiceOptions {
   notifyEmail?: string;
   /** PUBLIC_BASE_URL, for the link in the email (production requires it when SMTP is set). */
   publicBaseUrl?: string;
+  /** Runs the notification job; without it (some tests), call notifyNew yourself. */
+  queue?: Pick<JobQueue, "sendDebounced">;
   now?: () => Date;
 }
+
+/** The job that emails the partnership about reports not yet told of. */
+export const REPORT_NOTIFY_JOB = "report-notify";
+/**
+ * At most one notification email per recipient in this time: the first report after a quiet spell
+ * is told of at once, and a burst (or a flood) is told of in one email listing the references.
+ */
+export const REPORT_NOTIFY_SECONDS = 5 * 60;
+/** Reports on one page of New reports. */
+export const REPORTS_PAGE_SIZE = 50;
+/** The most references one email lists; the rest are counted. */
+const NOTIFY_LIST_MAX = 20;
 
 const isUniqueViolation = (err: unknown) => err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 
@@ -98,19 +113,14 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
       for (let attempt = 1; ; attempt++) {
         const reference = newReference();
         try {
-          const emailIds = await prisma.$transaction(async (tx) => {
+          await prisma.$transaction(async (tx) => {
             await tx.incidentReport.create({
               data: { id, reference, receiptHash, receivedAt: now(), ...statistics, ...encrypted },
             });
             // No actor: the public made it. The reference only, nothing of what it says.
             await audit.record({ action: "report.received", entityType: "IncidentReport", entityId: reference }, tx);
-            const url = `${options.publicBaseUrl ?? ""}/partners/reports/${reference}`;
-            const ids: number[] = [];
-            for (const r of await recipients(tx))
-              ids.push(await emails.record({ ...r, template: "report-received", params: { reference, url } }, tx));
-            return ids;
           });
-          await emails.dispatch(emailIds);
+          await options.queue?.sendDebounced(REPORT_NOTIFY_JOB, REPORT_NOTIFY_SECONDS);
           return { reference, receiptCode };
         } catch (err) {
           if (!isUniqueViolation(err) || attempt >= 5) throw err;
@@ -118,22 +128,57 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
       }
     },
 
-    /** The coordinators' "New reports": newest first, what it is about, never who or what was said. */
-    async newReports() {
-      const rows = await prisma.incidentReport.findMany({
-        orderBy: [{ receivedAt: "desc" }, { reference: "asc" }],
-        take: 500,
-        select: {
-          reference: true,
-          receivedAt: true,
-          area: true,
-          strands: true,
-          wants: true,
-          anonymous: true,
-          _count: { select: { messages: { where: { fromReporter: true, readAt: null } } } },
-        },
+    /**
+     * Emails REPORTS_NOTIFY_EMAIL and every coordinator about the reports received since the last
+     * such email: one email each, naming the references only. Each report is claimed in the same
+     * statement that marks it, so two runs at once (two instances) never tell of one twice.
+     */
+    async notifyNew(): Promise<number> {
+      const emailIds = await prisma.$transaction(async (tx) => {
+        const claimed = await tx.$queryRaw<{ reference: string; receivedAt: Date }[]>`
+          UPDATE "IncidentReport" SET "notifiedAt" = ${now().toISOString()}::timestamp(3)
+          WHERE "notifiedAt" IS NULL
+          RETURNING "reference", "receivedAt"`;
+        if (claimed.length === 0) return [];
+        const references = claimed
+          .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime())
+          .map((r) => r.reference);
+        const params = {
+          references: references.slice(0, NOTIFY_LIST_MAX),
+          total: references.length,
+          url:
+            references.length === 1
+              ? `${options.publicBaseUrl ?? ""}/partners/reports/${references[0]}`
+              : `${options.publicBaseUrl ?? ""}/partners/reports`,
+        };
+        const ids: number[] = [];
+        for (const r of await recipients(tx)) ids.push(await emails.record({ ...r, template: "report-received", params }, tx));
+        return ids;
       });
-      return rows.map(({ _count, ...row }) => ({ ...row, unreadReplies: _count.messages }));
+      await emails.dispatch(emailIds);
+      return emailIds.length;
+    },
+
+    /** The coordinators' "New reports": a page of them, newest first, what each is about, never who or what was said. */
+    async newReports(page: number) {
+      const [total, rows] = await Promise.all([
+        prisma.incidentReport.count(),
+        prisma.incidentReport.findMany({
+          orderBy: [{ receivedAt: "desc" }, { reference: "asc" }],
+          skip: (page - 1) * REPORTS_PAGE_SIZE,
+          take: REPORTS_PAGE_SIZE,
+          select: {
+            reference: true,
+            receivedAt: true,
+            area: true,
+            strands: true,
+            wants: true,
+            anonymous: true,
+            _count: { select: { messages: { where: { fromReporter: true, readAt: null } } } },
+          },
+        }),
+      ]);
+      return { total, reports: rows.map(({ _count, ...row }) => ({ ...row, unreadReplies: _count.messages })) };
     },
 
     /**
