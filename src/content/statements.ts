@@ -31,8 +31,8 @@ export const onlineReports = {
   /** A caseworker contacts someone who asked for support within this many working days. */
   supportContactWorkingDays: 5,
   /**
-   * Personal data is deleted this long after the case closes (or, for a report made only for the
-   * figures, after it was received). Must match REPORT_RETENTION_MONTHS (default 72) in production.
+   * Personal data is deleted this long after the case closes (or, for a report that asked for
+   * neither support nor the police, after it was received): REPORT_RETENTION_MONTHS' default, 72.
    */
   retentionYears: 6,
   /** Unfinished answers (and the cookie) go after this long without use. */
