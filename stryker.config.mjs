@@ -2,11 +2,11 @@
 // Stryker changes the code one small way at a time (a mutant) and runs the tests that cover it;
 // a mutant no test notices has "survived" and points at a rule nothing checks.
 //
-// While working on one file:  npm run test:mutation -- --mutate src/services/review-rules.ts
+// While working on one file:  npm run test:mutation -- --mutate src/services/plan/review-rules.ts
 // To check the survivors:     MUTATION_RUNNER=command npm run test:mutation -- --mutate <file>:<lines>
 //
 // The tests run are tests/mutation/vitest.config.ts: the unit tests, and the integration tests of
-// the quarterly reviews (src/services/reviews.ts works on the database, so only they can notice
+// the quarterly reviews (src/services/plan/reviews.ts works on the database, so only they can notice
 // its mutants). With coverageAnalysis "perTest" each mutant runs only the tests that ran its code.
 // Vitest finds the test files through their imports (vitest.related); they are not named with
 // `testFiles`, with which Stryker 9.6 activates a mutant of code that runs at import time too late
@@ -38,9 +38,9 @@ export default {
   mutate: [
     // The quarterly review rules: who may record an agency's update, the commentary rule, and
     // saving without losing anyone's update (integration tests).
-    "src/services/reviews.ts",
+    "src/services/plan/reviews.ts",
     // The review rules that need no database: the RAG order, commentary, quarters, joint items.
-    "src/services/review-rules.ts",
+    "src/services/plan/review-rules.ts",
     // Passwords: long enough, not common, not the email's name (NCSC).
     "src/services/password-policy.ts",
     // Access: who may use each partner route, and where sign-in may send someone afterwards.

@@ -12,7 +12,7 @@ import { rowBinding } from "../src/services/encrypted-columns.ts";
 import { hashPassword } from "../src/services/passwords.ts";
 import { hashReceiptCode } from "../src/services/reports/follow-up.ts";
 import { DATA_KEYS } from "../tests/helpers/server-process.ts";
-import { QUARTERS, defaultDeadline, quarterDates, quarterOf } from "../src/services/plan-year.ts";
+import { QUARTERS, defaultDeadline, quarterDates, quarterOf } from "../src/services/plan/year.ts";
 
 export interface DatasetSize {
   years: number;

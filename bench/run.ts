@@ -20,7 +20,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import { openDatabase } from "../src/db/database.ts";
-import { yearSlug } from "../src/services/plan-year.ts";
+import { yearSlug } from "../src/services/plan/year.ts";
 import {
   HttpClient,
   adminQuery,

@@ -1,5 +1,5 @@
 // How a quarterly review status is shown: always as words, with the tag's colour as a second cue.
-import type { ShownStatus } from "../services/review-rules.ts";
+import type { ShownStatus } from "../services/plan/review-rules.ts";
 
 export interface StatusTag {
   text: string;

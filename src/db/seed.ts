@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { hashPassword } from "../services/passwords.ts";
-import { QUARTERS, defaultDeadline } from "../services/plan-year.ts";
+import { QUARTERS, defaultDeadline } from "../services/plan/year.ts";
 import * as data from "./seed-data.ts";
 
 export interface SeedOptions {

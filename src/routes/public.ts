@@ -10,9 +10,9 @@ import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
 import type { PageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
-import { achievementsHeading, documentDate } from "../services/plan-document.ts";
-import { parseYearSlug } from "../services/plan-year.ts";
-import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan-documents.ts";
+import { achievementsHeading, documentDate } from "../services/plan/document.ts";
+import { parseYearSlug } from "../services/plan/year.ts";
+import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan/documents.ts";
 import type { RenderedPage } from "../views.ts";
 
 /** Browsers and a CDN may reuse a public page for 5 minutes, then check it with its ETag. */

@@ -1,8 +1,8 @@
 // The audit trail's filtered events as CSV, safe to open in a spreadsheet the same way as the
-// plan's reviews (services/exports/csv.ts): UTF-8 with a byte order mark, every cell a
+// plan's reviews (services/plan/exports/csv.ts): UTF-8 with a byte order mark, every cell a
 // spreadsheet would take for a formula (=, +, -, @, tab, carriage return) neutralised.
 import type { AuditService } from "./audit.ts";
-import { spreadsheetCsv } from "./exports/csv.ts";
+import { spreadsheetCsv } from "./plan/exports/csv.ts";
 
 export const AUDIT_CSV_COLUMNS = [
   "When (UK time)",

@@ -5,7 +5,7 @@
 // (one query for each kind of record), so a page costs the same whatever is on it.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { STATUS_TAGS } from "../content/status.ts";
-import { yearLabel } from "./plan-year.ts";
+import { yearLabel } from "./plan/year.ts";
 
 export interface DescribedEvent {
   id: number;

@@ -13,17 +13,17 @@ import { smtpTransport } from "./email/transport.ts";
 import { type EncryptionKeys, encryptionService } from "./encryption.ts";
 import { healthService } from "./health.ts";
 import { pendingFormService } from "./pending-forms.ts";
-import { planAdminService } from "./plan-admin.ts";
-import { planDocumentService } from "./plan-document.ts";
-import { planService } from "./plans.ts";
-import { progressService } from "./progress.ts";
+import { planAdminService } from "./plan/admin.ts";
+import { planDocumentService } from "./plan/document.ts";
+import { planService } from "./plan/plans.ts";
+import { progressService } from "./plan/progress.ts";
 import { rateLimitService } from "./rate-limits.ts";
 import { reminderService } from "./reminders/reminders.ts";
 import { reportDraftService } from "./reports/drafts.ts";
 import { reportService } from "./reports/reports.ts";
 import { retentionService } from "./reports/retention.ts";
-import { reviewHistoryService } from "./review-history.ts";
-import { reviewService } from "./reviews.ts";
+import { reviewHistoryService } from "./plan/review-history.ts";
+import { reviewService } from "./plan/reviews.ts";
 import { twoFactorService } from "./two-factor.ts";
 
 export interface ServiceOptions {

@@ -12,7 +12,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { QUARTERS } from "../../src/services/plan-year.ts";
+import { QUARTERS } from "../../src/services/plan/year.ts";
 import { RESULTS_DIR, startApp, startBrowser, type RunningApp, type RunningBrowser } from "../helpers/browser.ts";
 import { type PdfPage, brokenWords, findText, lineHeight, pdfLayout, tintedShare } from "../helpers/pdf-layout.ts";
 

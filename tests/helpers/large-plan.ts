@@ -1,7 +1,7 @@
 // A plan the size the partnership could grow to: objectives x commitments, with a review and
 // its history for every quarter, and risks. Used to show pages cost the same whatever the size.
 import type { Database } from "../../src/db/database.ts";
-import { QUARTERS, defaultDeadline } from "../../src/services/plan-year.ts";
+import { QUARTERS, defaultDeadline } from "../../src/services/plan/year.ts";
 
 const STATUSES = ["RED", "AMBER", "GREEN", "COMPLETE"] as const;
 

@@ -6,7 +6,7 @@
 import { JSDOM } from "jsdom";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HISTORY_CSV_COLUMNS } from "../../src/services/exports/csv.ts";
+import { HISTORY_CSV_COLUMNS } from "../../src/services/plan/exports/csv.ts";
 import { expectAccessiblePage } from "../helpers/accessibility.ts";
 import { download, parseCsv, pdfText, unzip, wordParagraphs } from "../helpers/download.ts";
 import type { Agent } from "../helpers/partners.ts";

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
-import { planService } from "../../src/services/plans.ts";
+import { planService } from "../../src/services/plan/plans.ts";
 import { countingPrisma } from "../helpers/counting-prisma.ts";
 import { testDatabase } from "../helpers/database.ts";
 

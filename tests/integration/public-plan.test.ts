@@ -7,7 +7,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
-import { joinNames, planPeriod, planService, quarterMonths } from "../../src/services/plans.ts";
+import { joinNames, planPeriod, planService, quarterMonths } from "../../src/services/plan/plans.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { testApp } from "../helpers/app.ts";
 import { countingPrisma } from "../helpers/counting-prisma.ts";

@@ -10,7 +10,7 @@ import { buildDataset } from "../../bench/dataset.ts";
 import type { Database } from "../../src/db/database.ts";
 import { MIGRATIONS_DIR, migrate } from "../../src/db/migrate.ts";
 import { seed } from "../../src/db/seed.ts";
-import { planService } from "../../src/services/plans.ts";
+import { planService } from "../../src/services/plan/plans.ts";
 import { testDatabase } from "../helpers/database.ts";
 
 const MIGRATION = "20261202110000_agency_reviews";

@@ -4,7 +4,7 @@
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { formatDate } from "../../src/content/dates.ts";
-import { defaultDeadline } from "../../src/services/plan-year.ts";
+import { defaultDeadline } from "../../src/services/plan/year.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { download, pdfText } from "../helpers/download.ts";
 import { csrfToken } from "../helpers/partners.ts";

@@ -4,7 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { formatDate } from "../../src/content/dates.ts";
-import type { Quarter } from "../../src/services/plan-year.ts";
+import type { Quarter } from "../../src/services/plan/year.ts";
 import { type Agent, csrfToken } from "../helpers/partners.ts";
 import {
   agencyUpdates,

@@ -1,6 +1,6 @@
 // The tests Stryker runs (stryker.config.mjs): the unit tests, which state the pure rules in
 // milliseconds, and the integration tests of the quarterly reviews, which are the only ones that
-// can notice a change to src/services/reviews.ts (it works on the database). Each mutant runs
+// can notice a change to src/services/plan/reviews.ts (it works on the database). Each mutant runs
 // only the tests that ran its code (coverageAnalysis "perTest"), so every test here must pass on
 // its own, without the tests before it in its file.
 import { fileURLToPath } from "node:url";

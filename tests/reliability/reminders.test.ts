@@ -6,7 +6,7 @@
 // And an email being sent when SIGTERM arrives is finished before the portal exits.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
-import { type Quarter, quarterOf, yearSlug } from "../../src/services/plan-year.ts";
+import { type Quarter, quarterOf, yearSlug } from "../../src/services/plan/year.ts";
 import { londonDay, workingDaysAfter } from "../../src/services/reminders/working-days.ts";
 import { testApp } from "../helpers/app.ts";
 import { PASSWORD } from "../helpers/partners.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDate, formatDateTime } from "../../src/content/dates.ts";
-import { defaultDeadline } from "../../src/services/plan-year.ts";
+import { defaultDeadline } from "../../src/services/plan/year.ts";
 
 describe("dates", () => {
   it("shows a plan deadline as its calendar day", () => {

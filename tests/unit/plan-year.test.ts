@@ -6,7 +6,7 @@ import {
   quarterOf,
   yearLabel,
   yearSlug,
-} from "../../src/services/plan-year.ts";
+} from "../../src/services/plan/year.ts";
 
 describe("the financial year", () => {
   it("labels years as the plan does", () => {

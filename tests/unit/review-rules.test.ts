@@ -14,7 +14,7 @@ import {
   quarterStarted,
   quarterStatus,
   recorded,
-} from "../../src/services/review-rules.ts";
+} from "../../src/services/plan/review-rules.ts";
 
 const STATUSES: RagStatus[] = ["NOT_STARTED", "RED", "AMBER", "GREEN", "COMPLETE"];
 

@@ -42,7 +42,7 @@ describe("views", () => {
     expect(ALLOWED.test("<%- userName(query.name) %>")).toBe(false);
     expect(ALLOWED.test("<%- tagHtml(q.status) %>")).toBe(true);
     expect(ALLOWED.test("<%- cachedHtml(plan, key, () => query.name) %>")).toBe(false);
-    expect(ALLOWED.test("<%- cachedHtml(plan, key, () => include('/pages/partners/_plan-tables', { plan })) %>")).toBe(
+    expect(ALLOWED.test("<%- cachedHtml(plan, key, () => include('/pages/partners/plan/_tables', { plan })) %>")).toBe(
       true,
     );
     expect(ALLOWED.test("<%- include('partials/govuk/tag', { params }) %>")).toBe(true);

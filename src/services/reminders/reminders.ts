@@ -12,9 +12,9 @@ import type { PrismaClient, ReminderKind } from "../../generated/prisma/client.t
 import { formatDate } from "../../content/dates.ts";
 import type { EmailService } from "../email/emails.ts";
 import type { EmailItem, TemplateName, TemplateParams } from "../email/templates.ts";
-import { QUARTERS, type Quarter, quarterDates, yearLabel, yearSlug } from "../plan-year.ts";
-import type { PlanView, planService } from "../plans.ts";
-import { type Task, tasksOf } from "../progress.ts";
+import { QUARTERS, type Quarter, quarterDates, yearLabel, yearSlug } from "../plan/year.ts";
+import type { PlanView, planService } from "../plan/plans.ts";
+import { type Task, tasksOf } from "../plan/progress.ts";
 import { type Day, daysBetween, londonDay, utcDay, workingDaysBefore, workingDaysBetween } from "./working-days.ts";
 
 export const REMINDER_JOB = "reminders";

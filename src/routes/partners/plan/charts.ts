@@ -1,6 +1,6 @@
 // Geometry for the dashboard's bar charts (accessible SVG, the same numbers as a table beside it).
-import { STATUS_TAGS } from "../../content/status.ts";
-import type { ShownStatus } from "../../services/review-rules.ts";
+import { STATUS_TAGS } from "../../../content/status.ts";
+import type { ShownStatus } from "../../../services/plan/review-rules.ts";
 
 export const BAR_HEIGHT = 28;
 const LABEL_WIDTH = 110;

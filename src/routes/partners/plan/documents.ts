@@ -5,19 +5,19 @@
 // view and PDF with the helpers exported here (src/routes/public.ts).
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { STATUS_TAGS } from "../../content/status.ts";
-import { ServiceError, notFound } from "../../services/errors.ts";
-import { CSV_CONTENT_TYPE, renderCsv, renderReviewHistoryCsv } from "../../services/exports/csv.ts";
-import { DOCX_CONTENT_TYPE, renderDocx } from "../../services/exports/docx.ts";
-import { PDF_CONTENT_TYPE, renderPdf } from "../../services/exports/pdf.ts";
-import { printStylesheet } from "../../services/exports/print.ts";
-import type { Services } from "../../services/index.ts";
-import { type PlanDocument, documentDate } from "../../services/plan-document.ts";
-import { parseYearSlug } from "../../services/plan-year.ts";
-import { planAddress, planFilterQuery } from "./plan-filter.ts";
-import { get, type PartnerRoute } from "./route-table.ts";
+import { STATUS_TAGS } from "../../../content/status.ts";
+import { ServiceError, notFound } from "../../../services/errors.ts";
+import { CSV_CONTENT_TYPE, renderCsv, renderReviewHistoryCsv } from "../../../services/plan/exports/csv.ts";
+import { DOCX_CONTENT_TYPE, renderDocx } from "../../../services/plan/exports/docx.ts";
+import { PDF_CONTENT_TYPE, renderPdf } from "../../../services/plan/exports/pdf.ts";
+import { printStylesheet } from "../../../services/plan/exports/print.ts";
+import type { Services } from "../../../services/index.ts";
+import { type PlanDocument, documentDate } from "../../../services/plan/document.ts";
+import { parseYearSlug } from "../../../services/plan/year.ts";
+import { planAddress, planFilterQuery } from "./filter.ts";
+import { get, type PartnerRoute } from "../route-table.ts";
 
-export const PRINT_VIEW = "pages/partners/plan-print";
+export const PRINT_VIEW = "pages/partners/plan/print";
 
 /** "2023-24" in an address: the plan's start year, or undefined. */
 export const planYearParam = z

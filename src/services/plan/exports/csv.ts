@@ -9,7 +9,7 @@ import {
   type DocumentUpdate,
   type EvidenceLink,
   type PlanDocument,
-} from "../plan-document.ts";
+} from "../document.ts";
 import type { ReviewHistoryRow } from "../review-history.ts";
 
 export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";

@@ -30,7 +30,7 @@ import {
   type LatestCommentary,
   type PlanDocument,
   documentDate,
-} from "../plan-document.ts";
+} from "../document.ts";
 import { STATUS_COLOURS } from "./status-colours.ts";
 
 export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

@@ -4,23 +4,23 @@
 // the form through every re-display, so a save from an older version always meets the conflict page.
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { STATUS_ORDER, STATUS_TAGS } from "../../content/status.ts";
-import { RagStatus } from "../../generated/prisma/enums.ts";
-import { FieldError, ServiceError, notFound } from "../../services/errors.ts";
-import type { Services } from "../../services/index.ts";
-import { type Quarter, yearSlug } from "../../services/plan-year.ts";
-import { quarterMonths } from "../../services/plans.ts";
-import { COMMENTARY_MAX, RAG_DEFINITIONS, SUMMARY_REASON_MAX } from "../../services/review-rules.ts";
-import { REQUEST_MAX } from "../../services/review-follow-up.ts";
+import { STATUS_ORDER, STATUS_TAGS } from "../../../content/status.ts";
+import { RagStatus } from "../../../generated/prisma/enums.ts";
+import { FieldError, ServiceError, notFound } from "../../../services/errors.ts";
+import type { Services } from "../../../services/index.ts";
+import { type Quarter, yearSlug } from "../../../services/plan/year.ts";
+import { quarterMonths } from "../../../services/plan/plans.ts";
+import { COMMENTARY_MAX, RAG_DEFINITIONS, SUMMARY_REASON_MAX } from "../../../services/plan/review-rules.ts";
+import { REQUEST_MAX } from "../../../services/plan/review-follow-up.ts";
 import {
   type EvidenceLink,
   ReviewConflict,
   type ReviewSubjectKind,
   type SavedVersion,
   UNCHANGED,
-} from "../../services/reviews.ts";
-import { addError, fieldErrors, idParam, parseForm, type FormErrors, type FormValues } from "../forms.ts";
-import { get, post, type PartnerRoute } from "./route-table.ts";
+} from "../../../services/plan/reviews.ts";
+import { addError, fieldErrors, idParam, parseForm, type FormErrors, type FormValues } from "../../forms.ts";
+import { get, post, type PartnerRoute } from "../route-table.ts";
 
 const version = z.string().regex(/^\d{1,9}$/, "version");
 const MALFORMED = "The form was not sent correctly. Reload the page and try again.";
@@ -146,7 +146,7 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
     const noun = kind === "commitment" ? "commitment" : "risk";
     const base = `/partners/${kind === "commitment" ? "commitments" : "risks"}/${id}/reviews/${quarter}`;
     const form = page.form;
-    res.status(shown.status ?? 200).render("pages/partners/review", {
+    res.status(shown.status ?? 200).render("pages/partners/plan/review", {
       area: "partners",
       title: `${page.editable ? `Update a ${noun}` : `Review of a ${noun}`}, quarter ${quarter}`,
       heading: page.editable ? `Update a ${noun}` : `Review of a ${noun}`,

@@ -1,15 +1,15 @@
 // Where the plan stands, for everyone signed in: the dashboard, officers' "Your updates" task
 // list, and a plan's page with every commitment's and risk's four quarters.
 import { z } from "zod";
-import { SHOWN_STATUS_ORDER, STATUS_TAGS } from "../../content/status.ts";
-import { notFound } from "../../services/errors.ts";
-import type { Services } from "../../services/index.ts";
-import { type Quarter, parseYearSlug, yearSlug } from "../../services/plan-year.ts";
-import { describeFilter, filterPlan, filterQuery } from "../../services/plans.ts";
+import { SHOWN_STATUS_ORDER, STATUS_TAGS } from "../../../content/status.ts";
+import { notFound } from "../../../services/errors.ts";
+import type { Services } from "../../../services/index.ts";
+import { type Quarter, parseYearSlug, yearSlug } from "../../../services/plan/year.ts";
+import { describeFilter, filterPlan, filterQuery } from "../../../services/plan/plans.ts";
 import { barChart } from "./charts.ts";
-import { documentLinks } from "./plan-documents.ts";
-import { planFilterQuery } from "./plan-filter.ts";
-import { get, type PartnerRoute } from "./route-table.ts";
+import { documentLinks } from "./documents.ts";
+import { planFilterQuery } from "./filter.ts";
+import { get, type PartnerRoute } from "../route-table.ts";
 
 const CAN_DO = {
   COORDINATOR: "You can run the plan, record any review, and manage agencies, accounts and the public directory.",
@@ -90,7 +90,7 @@ export function progressRoutes(services: Services): PartnerRoute[] {
       const shown = filterPlan(plan, planFilterQuery.parse(req.query));
       const filter = filterQuery(shown);
       const slug = yearSlug(plan.startYear);
-      res.render("pages/partners/plan", {
+      res.render("pages/partners/plan/index", {
         area: "partners",
         title: plan.title,
         user: req.user,

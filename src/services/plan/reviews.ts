@@ -4,12 +4,12 @@
 // Every save is checked against the version the person started from (a stale one is always
 // refused, valid or not), keeps the version in ReviewVersion and writes an audit event, in one
 // transaction.
-import { Prisma, type PrismaClient, type RagStatus } from "../generated/prisma/client.ts";
-import { formatDate } from "../content/dates.ts";
-import type { AuditService } from "./audit.ts";
-import type { EmailService } from "./email/emails.ts";
-import { FieldError, forbidden, notFound } from "./errors.ts";
-import { QUARTERS, type Quarter, quarterDates, yearLabel } from "./plan-year.ts";
+import { Prisma, type PrismaClient, type RagStatus } from "../../generated/prisma/client.ts";
+import { formatDate } from "../../content/dates.ts";
+import type { AuditService } from "../audit.ts";
+import type { EmailService } from "../email/emails.ts";
+import { FieldError, forbidden, notFound } from "../errors.ts";
+import { QUARTERS, type Quarter, quarterDates, yearLabel } from "./year.ts";
 import { type LeadAgency, leadCodesLabel } from "./plans.ts";
 import { reviewFollowUp } from "./review-follow-up.ts";
 import { commentaryRequired, lowestStatus, quarterStarted, quarterStatus } from "./review-rules.ts";

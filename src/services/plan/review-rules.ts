@@ -1,8 +1,8 @@
 // The partnership's rules for quarterly reviews that need no database: the RAG scale's order,
 // when commentary is needed, when a quarter can be reviewed, and how an item led by several
 // agencies gets one status for the quarter.
-import type { RagStatus } from "../generated/prisma/client.ts";
-import { type Quarter, quarterDates } from "./plan-year.ts";
+import type { RagStatus } from "../../generated/prisma/client.ts";
+import { type Quarter, quarterDates } from "./year.ts";
 
 export const COMMENTARY_MAX = 2_000;
 export const SUMMARY_REASON_MAX = 1_000;

@@ -2,15 +2,15 @@
 // plan's latest reviews say where things stand, this says how they got there. It follows the
 // plan document (planDocuments.document), so it shows the same items, numbered the same way,
 // under the same filter.
-import { STATUS_TAGS } from "../content/status.ts";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import { STATUS_TAGS } from "../../content/status.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
 import {
   type EvidenceLink,
   type PlanDocument,
   type PlanDocumentOptions,
   byline,
   type planDocumentService,
-} from "./plan-document.ts";
+} from "./document.ts";
 
 export interface ReviewHistoryRow {
   type: "Commitment" | "Risk";

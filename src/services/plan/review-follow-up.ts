@@ -2,11 +2,11 @@
 // number of schools visited"), which the lead agency's officers are emailed and their next save
 // answers, and signing the update off. A sign-off holds for the version the coordinator read: a
 // later save needs signing off again. Built by reviewService, which shares how it finds an item.
-import type { PrismaClient } from "../generated/prisma/client.ts";
-import type { AuditService } from "./audit.ts";
-import type { EmailService } from "./email/emails.ts";
-import { FieldError, forbidden } from "./errors.ts";
-import type { Quarter } from "./plan-year.ts";
+import type { PrismaClient } from "../../generated/prisma/client.ts";
+import type { AuditService } from "../audit.ts";
+import type { EmailService } from "../email/emails.ts";
+import { FieldError, forbidden } from "../errors.ts";
+import type { Quarter } from "./year.ts";
 import { quarterMonths, type LeadAgency } from "./plans.ts";
 import { quarterStarted } from "./review-rules.ts";
 import { ReviewConflict, type ReviewSubjectKind } from "./reviews.ts";

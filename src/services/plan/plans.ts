@@ -1,7 +1,7 @@
 // Reading the partnership's plans.
-import type { PlanStatus, PrismaClient, RagStatus } from "../generated/prisma/client.ts";
-import { STATUS_TAGS } from "../content/status.ts";
-import { QUARTERS, type Quarter, quarterDates, quarterOf, yearLabel, yearSlug } from "./plan-year.ts";
+import type { PlanStatus, PrismaClient, RagStatus } from "../../generated/prisma/client.ts";
+import { STATUS_TAGS } from "../../content/status.ts";
+import { QUARTERS, type Quarter, quarterDates, quarterOf, yearLabel, yearSlug } from "./year.ts";
 import { quarterStarted, quarterStatus, type ShownStatus } from "./review-rules.ts";
 
 /** Who leads a commitment or owns a risk, as the public sees it. */

@@ -3,10 +3,10 @@
 // achievements, objectives, commitments, risks, quarters, publishing and roll-over).
 import type { Request, Response } from "express";
 import { z } from "zod";
-import { STATUS_TAGS } from "../../content/status.ts";
-import type { PlanStatus } from "../../generated/prisma/enums.ts";
-import { FieldError, ServiceError, notFound } from "../../services/errors.ts";
-import type { Services } from "../../services/index.ts";
+import { STATUS_TAGS } from "../../../content/status.ts";
+import type { PlanStatus } from "../../../generated/prisma/enums.ts";
+import { FieldError, ServiceError, notFound } from "../../../services/errors.ts";
+import type { Services } from "../../../services/index.ts";
 import {
   LIMITS,
   YEAR_RANGE,
@@ -14,12 +14,12 @@ import {
   type CommitmentInput,
   type Direction,
   type RiskInput,
-} from "../../services/plan-admin.ts";
-import { achievementsHeading } from "../../services/plan-document.ts";
-import { type Quarter, parseYearSlug, quarterOf, yearLabel, yearSlug } from "../../services/plan-year.ts";
-import { ALL_AGENCIES_LABEL, quarterMonths } from "../../services/plans.ts";
-import { fieldErrors, idParam, parseForm, text, type FormErrors, type FormValues } from "../forms.ts";
-import { get, post, type PartnerRoute } from "./route-table.ts";
+} from "../../../services/plan/admin.ts";
+import { achievementsHeading } from "../../../services/plan/document.ts";
+import { type Quarter, parseYearSlug, quarterOf, yearLabel, yearSlug } from "../../../services/plan/year.ts";
+import { ALL_AGENCIES_LABEL, quarterMonths } from "../../../services/plan/plans.ts";
+import { fieldErrors, idParam, parseForm, text, type FormErrors, type FormValues } from "../../forms.ts";
+import { get, post, type PartnerRoute } from "../route-table.ts";
 
 export const PLAN_STATUS_TAGS: Record<PlanStatus, { text: string; classes: string }> = {
   DRAFT: { text: "Draft", classes: "govuk-tag--grey" },
@@ -203,7 +203,7 @@ function confirmPage(
 }
 
 function render(res: Response, template: string, model: Record<string, unknown>, status = 200) {
-  res.status(status).render(`pages/partners/plan-admin/${template}`, {
+  res.status(status).render(`pages/partners/plan/admin/${template}`, {
     area: "partners",
     user: res.locals.user,
     ...model,

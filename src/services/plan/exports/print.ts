@@ -2,8 +2,8 @@
 // Hate Crime Plan 2023/24", then " — page N of M" from app.css). It is a stylesheet of its own
 // because the Content Security Policy allows styles only from this site's files (no inline
 // styles), and the @page footer can only take its words from CSS. The print view itself is the
-// EJS view views/pages/partners/plan-print.ejs.
-import type { PlanDocument } from "../plan-document.ts";
+// EJS view views/pages/partners/plan/print.ejs.
+import type { PlanDocument } from "../document.ts";
 
 /**
  * A CSS string literal: every character but plain letters, digits and spaces escaped as six hex

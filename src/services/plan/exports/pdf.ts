@@ -19,7 +19,7 @@ import {
   type LatestCommentary,
   type PlanDocument,
   documentDate,
-} from "../plan-document.ts";
+} from "../document.ts";
 import { STATUS_COLOURS } from "./status-colours.ts";
 
 export const PDF_CONTENT_TYPE = "application/pdf";

@@ -1,8 +1,8 @@
 // Where the plans stand: each partner's task list ("Your updates") across every open quarter of
 // the published plans, and the dashboard's counts for a chosen plan and quarter. Built on
 // planView, so a fixed number of queries whatever a plan's size; the rest is arithmetic.
-import { SHOWN_STATUS_ORDER } from "../content/status.ts";
-import { type Quarter, QUARTERS, quarterDates, yearLabel } from "./plan-year.ts";
+import { SHOWN_STATUS_ORDER } from "../../content/status.ts";
+import { type Quarter, QUARTERS, quarterDates, yearLabel } from "./year.ts";
 import {
   ALL_AGENCIES_LABEL,
   type LeadAgency,

@@ -1,8 +1,8 @@
 // The plan's filters in an address (?objective=2&agency=NSC&status=RED): read the same way by the
 // plan page and by every document made from it, and carried from one to the other in their links.
 import { z } from "zod";
-import { SHOWN_STATUS_ORDER } from "../../content/status.ts";
-import type { PlanFilter } from "../../services/plans.ts";
+import { SHOWN_STATUS_ORDER } from "../../../content/status.ts";
+import type { PlanFilter } from "../../../services/plan/plans.ts";
 
 /**
  * A value that is not one of the choices (or is given twice) is ignored, as if not chosen: the

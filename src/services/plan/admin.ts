@@ -2,10 +2,10 @@
 // objectives, commitments and risks, reorder and retire them, publish it, open and close its
 // quarters, and roll it over to the next year. Every item is looked up through the plan's year,
 // so an id from another plan is "not found"; every change is audited in its own transaction.
-import { Prisma, type PlanStatus, type PrismaClient, type RagStatus } from "../generated/prisma/client.ts";
-import type { Actor, AuditService, Db } from "./audit.ts";
-import { FieldError, ServiceError, notFound } from "./errors.ts";
-import { QUARTERS, type Quarter, defaultDeadline, quarterDates, yearLabel } from "./plan-year.ts";
+import { Prisma, type PlanStatus, type PrismaClient, type RagStatus } from "../../generated/prisma/client.ts";
+import type { Actor, AuditService, Db } from "../audit.ts";
+import { FieldError, ServiceError, notFound } from "../errors.ts";
+import { QUARTERS, type Quarter, defaultDeadline, quarterDates, yearLabel } from "./year.ts";
 import { planService } from "./plans.ts";
 import { tasksOf } from "./progress.ts";
 import { lowestStatus } from "./review-rules.ts";

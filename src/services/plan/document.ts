@@ -1,10 +1,10 @@
 // The annual Hate Crime Plan as a document: one plain data structure, built from the plan read
 // model (plans.planView), that every format renders and nothing else (the print view, PDF, Word
-// and CSV in src/services/exports), so the formats cannot disagree.
-import { STATUS_TAGS } from "../content/status.ts";
-import type { PlanStatus, RagStatus } from "../generated/prisma/client.ts";
+// and CSV in src/services/plan/exports), so the formats cannot disagree.
+import { STATUS_TAGS } from "../../content/status.ts";
+import type { PlanStatus, RagStatus } from "../../generated/prisma/client.ts";
 import type { ShownStatus } from "./review-rules.ts";
-import { QUARTERS, type Quarter, yearLabel } from "./plan-year.ts";
+import { QUARTERS, type Quarter, yearLabel } from "./year.ts";
 import {
   type PlanFilter,
   type PlanView,
