@@ -15,6 +15,10 @@ declare global {
       agencyId: number | null;
       agencyCode: string | null;
       twoFactorEnabled: boolean;
+      /** May see and work on cases (services/cases/access.ts). */
+      caseAccess: boolean;
+      /** Staff of this reporting centre may enter reports for people who come in. */
+      reportingCentreId: number | null;
     }
     interface Locals {
       /** CSRF token for forms in the partner area. */

@@ -3,7 +3,8 @@ import type { RequestHandler } from "express";
 import { Passport } from "passport";
 import { Strategy as LocalStrategy } from "passport-local";
 import type { Services } from "../services/index.ts";
-import { forbidden } from "../services/errors.ts";
+import { hasCaseAccess } from "../services/cases/access.ts";
+import { forbidden, notFound } from "../services/errors.ts";
 
 export function createPassport(services: Services) {
   const passport = new Passport();
@@ -29,8 +30,12 @@ export function createPassport(services: Services) {
  * - signed-in: any partner who has fully signed in (viewer, officer, coordinator)
  * - editor: officers and coordinators (each record is checked again by its service)
  * - coordinator: coordinators only
+ * - cases: officers and coordinators given case access (each case is checked again by its service)
+ * - panel: coordinators with case access (the Review Panel brings every agency's cases together)
+ * - reporting-centre: staff linked to a reporting centre, entering a report for someone
  */
-export type Access = "anyone" | "second-factor" | "signed-in" | "editor" | "coordinator";
+export type Access =
+  "anyone" | "second-factor" | "signed-in" | "editor" | "coordinator" | "cases" | "panel" | "reporting-centre";
 
 export const SIGN_IN_PATH = "/partners/sign-in";
 export const TWO_FACTOR_PATH = "/partners/sign-in/two-factor";
@@ -74,6 +79,9 @@ export function requireAccess(access: Access, services: Services): RequestHandle
       }
     }
     if (access === "coordinator" && user.role !== "COORDINATOR") return next(forbidden());
+    if ((access === "cases" || access === "panel") && !hasCaseAccess(user)) return next(notFound("page"));
+    if (access === "panel" && user.role !== "COORDINATOR") return next(notFound("page"));
+    if (access === "reporting-centre" && user.reportingCentreId === null) return next(notFound("page"));
     if (access === "editor" && user.role === "VIEWER")
       return next(forbidden("Viewers can read the partner area but not change it."));
     res.locals.user = user;

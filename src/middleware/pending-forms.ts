@@ -20,7 +20,14 @@ import { ABSOLUTE_TIMEOUT_MS } from "./session.ts";
 
 export const KEEP_COOKIE = "rhins.keep";
 /** Routes whose forms are kept: those that need a signed-in partner (not signing in itself). */
-const KEPT_ACCESS: ReadonlySet<Access> = new Set(["signed-in", "editor", "coordinator"]);
+const KEPT_ACCESS: ReadonlySet<Access> = new Set([
+  "signed-in",
+  "editor",
+  "coordinator",
+  "cases",
+  "panel",
+  "reporting-centre",
+]);
 /** A browser's mark outlives its longest session by the time a kept form lasts. */
 const cookieOptions = (req: Request, maxAge: number) => ({
   path: "/partners",

@@ -5,6 +5,8 @@ import session from "express-session";
 import { TOUCH_INTERVAL_MS, type PrismaSessionStore } from "../db/session-store.ts";
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
+/** A session that can open cases (special category data) ends sooner when left. */
+export const CASE_ACCESS_IDLE_TIMEOUT_MS = 15 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 export const SESSION_COOKIE = "rhins.sid";
 /** Signed-in pages warn this long before the session ends (public/js/session-timeout.mjs). */
@@ -48,11 +50,23 @@ export function partnerSession(store: PrismaSessionStore, secret: string): Reque
  * the idle timeout; and never past the absolute timeout.
  */
 export function sessionSecondsLeft(req: Request, expiryJustWritten: boolean): number {
-  const idle = IDLE_TIMEOUT_MS - (expiryJustWritten ? 0 : TOUCH_INTERVAL_MS);
+  const idle = (req.session.cookie.originalMaxAge ?? IDLE_TIMEOUT_MS) - (expiryJustWritten ? 0 : TOUCH_INTERVAL_MS);
   const startedAt = req.session.startedAt;
   const absolute = startedAt === undefined ? Infinity : startedAt + ABSOLUTE_TIMEOUT_MS - Date.now();
   return Math.max(0, Math.floor(Math.min(idle, absolute) / 1000));
 }
+
+/**
+ * The idle timeout follows who is signed in: 15 minutes with case access, otherwise 30. Setting
+ * the cookie's maxAge makes it the session's own, so each later request restarts that clock.
+ */
+export const idleTimeoutForUser: RequestHandler = (req, _res, next) => {
+  if (req.user) {
+    const idle = req.user.caseAccess ? CASE_ACCESS_IDLE_TIMEOUT_MS : IDLE_TIMEOUT_MS;
+    if (req.session.cookie.originalMaxAge !== idle) req.session.cookie.maxAge = idle;
+  }
+  next();
+};
 
 /** Tells each signed-in page when its session will end, for the timeout warning (views/layouts/main.ejs). */
 export const timeoutWarning: RequestHandler = (req, res, next) => {

@@ -28,6 +28,8 @@ type UserWithAgency = {
   role: Role;
   agencyId: number | null;
   totpEnabledAt: Date | null;
+  caseAccess: boolean;
+  reportingCentreId: number | null;
   agency: { code: string } | null;
 };
 
@@ -40,6 +42,8 @@ export function sessionUser(u: UserWithAgency): Express.User {
     agencyId: u.agencyId,
     agencyCode: u.agency?.code ?? null,
     twoFactorEnabled: u.totpEnabledAt !== null,
+    caseAccess: u.caseAccess && u.role !== "VIEWER",
+    reportingCentreId: u.reportingCentreId,
   };
 }
 
@@ -206,7 +210,8 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
      */
     async findSessionUser(id: number): Promise<Express.User | null> {
       const rows = await prisma.$queryRaw<(Omit<UserWithAgency, "agency"> & { agencyCode: string | null })[]>`
-        SELECT u.id, u.email, u.name, u.role::text AS role, u."agencyId", u."totpEnabledAt", a.code AS "agencyCode"
+        SELECT u.id, u.email, u.name, u.role::text AS role, u."agencyId", u."totpEnabledAt", u."caseAccess",
+          u."reportingCentreId", a.code AS "agencyCode"
         FROM "User" u LEFT JOIN "Agency" a ON a.id = u."agencyId"
         WHERE u.id = ${id} AND u.active`;
       const user = rows[0];

@@ -7,6 +7,7 @@ import { PrismaSessionStore } from "../db/session-store.ts";
 import { accountService } from "./accounts.ts";
 import { agencyService } from "./agencies.ts";
 import { auditService } from "./audit.ts";
+import { caseService } from "./cases/cases.ts";
 import { directoryService } from "./directory.ts";
 import { emailService } from "./email/emails.ts";
 import { smtpTransport } from "./email/transport.ts";
@@ -44,6 +45,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
   const emails = emailService(db.prisma, { encryption, audit, logger, queue, transport });
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, emails });
   const plans = planService(db.prisma);
+  const cases = caseService(db.prisma, { encryption, audit });
   const planDocuments = planDocumentService(plans);
   return {
     health: healthService(db),
@@ -71,6 +73,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
       publicBaseUrl: config.publicBaseUrl,
       queue,
     }),
+    cases,
     retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),
     queue,
     emails,

@@ -92,7 +92,8 @@ export function twoFactorService(prisma: PrismaClient, options: TwoFactorOptions
 
     /** Whether this role must use a second factor before doing anything in the partner area. */
     requiredFor(user: Express.User): boolean {
-      return options.mfaRequired && user.role === "COORDINATOR";
+      // Coordinators run the accounts and the plan; case access opens special category data.
+      return options.mfaRequired && (user.role === "COORDINATOR" || user.caseAccess);
     },
 
     newSecret: () => generateSecret(),

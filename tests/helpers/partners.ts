@@ -36,8 +36,12 @@ export async function createPartners(db: Database) {
   const agency = (code: string) => db.prisma.agency.findUniqueOrThrow({ where: { code } });
   const [nsc, police, sari] = [await agency("NSC"), await agency("Police"), await agency("SARI")];
   const passwordHash = await hashPassword(PASSWORD);
-  const make = (email: string, role: "COORDINATOR" | "OFFICER" | "VIEWER", agencyId: number | null) =>
-    db.prisma.user.create({ data: { email, name: email.split("@")[0]!, role, agencyId, passwordHash } });
+  const make = (
+    email: string,
+    role: "COORDINATOR" | "OFFICER" | "VIEWER",
+    agencyId: number | null,
+    caseAccess = false,
+  ) => db.prisma.user.create({ data: { email, name: email.split("@")[0]!, role, agencyId, passwordHash, caseAccess } });
   return {
     coordinator: await make("coord@partners.test", "COORDINATOR", nsc.id),
     officer: await make("officer.nsc@partners.test", "OFFICER", nsc.id),
@@ -45,6 +49,11 @@ export async function createPartners(db: Database) {
     viewer: await make("viewer@partners.test", "VIEWER", null),
     spare: await make("spare@partners.test", "OFFICER", police.id),
     sariOfficer: await make("officer.sari@partners.test", "OFFICER", sari.id),
+    // Case access (services/cases/access.ts): a coordinator who sees every case, and caseworkers
+    // who see their agency's. `coordinator` above has none.
+    caseCoordinator: await make("cases.coord@partners.test", "COORDINATOR", nsc.id, true),
+    sariCaseworker: await make("caseworker.sari@partners.test", "OFFICER", sari.id, true),
+    policeCaseworker: await make("caseworker.police@partners.test", "OFFICER", police.id, true),
   };
 }
 

@@ -54,8 +54,17 @@ beforeAll(async () => {
 const options = () => ({ sessionSecret: built.config.sessionSecret, signInLimit: built.config.signInLimit });
 const table = () => partnerRouteTable(built.services, createPassport(built.services), options());
 
-type Who = "anonymous" | "viewer" | "officer" | "otherOfficer" | "coordinator";
-const PEOPLE: Who[] = ["anonymous", "viewer", "officer", "otherOfficer", "coordinator"];
+type Who = "anonymous" | "viewer" | "officer" | "otherOfficer" | "coordinator" | "sariCaseworker" | "caseCoordinator";
+const PEOPLE: Who[] = [
+  "anonymous",
+  "viewer",
+  "officer",
+  "otherOfficer",
+  "coordinator",
+  "sariCaseworker",
+  "caseCoordinator",
+];
+const COORDINATORS: Who[] = ["coordinator", "caseCoordinator"];
 
 /** Whether `who` may use a route with this access rule (record-level rules are tested with each feature). */
 function allowed(access: Access, who: Who): boolean {
@@ -68,9 +77,18 @@ function allowed(access: Access, who: Who): boolean {
     case "editor":
       return who !== "anonymous" && who !== "viewer";
     case "coordinator":
-      return who === "coordinator";
+      return COORDINATORS.includes(who);
+    case "cases":
+      return who === "sariCaseworker" || who === "caseCoordinator";
+    case "panel":
+      return who === "caseCoordinator";
+    case "reporting-centre":
+      return false; // nobody here is linked to a reporting centre (tests/integration/centre-reports.test.ts)
   }
 }
+
+/** A signed-in partner refused a route: cases are not even said to exist without case access. */
+const refusal = (access: Access) => (["cases", "panel", "reporting-centre"].includes(access) ? 404 : 403);
 
 function concretePath(path: string) {
   return `/partners${path}`
@@ -82,6 +100,7 @@ function concretePath(path: string) {
     .replace(":year", "2023-24") // the seeded plan; its items below (plan administration)
     .replace(/:(purposeId|achievementId|objectiveId|commitmentId|riskId)/g, (_m, name: string) => seededPlan[name]!)
     .replace(":quarter", "1")
+    .replace(":kind", "contact")
     .replace(":reference", reportReference)
     .replace(":token", "no-such-token");
 }
@@ -131,7 +150,7 @@ describe.each(PEOPLE)("as %s", (who) => {
         expect(res.status, where).toBe(302);
         expect(res.headers.location, where).toBe("/partners/sign-in");
       } else {
-        expect(res.status, where).toBe(403);
+        expect(res.status, where).toBe(refusal(route.access));
       }
     }
   });
@@ -152,7 +171,7 @@ describe.each(PEOPLE)("as %s", (who) => {
       if (allowed(route.access, who)) {
         expect(res.status, where).not.toBe(403);
       } else {
-        expect(res.status, where).toBe(403);
+        expect(res.status, where).toBe(who === "anonymous" ? 403 : refusal(route.access));
         expect(await db.prisma.auditEvent.count(), where).toBe(before.audit);
         expect(await db.prisma.user.findMany({ orderBy: { id: "asc" } }), where).toEqual(before.users);
       }

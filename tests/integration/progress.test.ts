@@ -123,6 +123,8 @@ describe("database work", () => {
       agencyId: null,
       agencyCode: "NSC",
       twoFactorEnabled: false,
+      caseAccess: false,
+      reportingCentreId: null,
     };
     // The same plans in two databases but for the size of one: each page, first and then again.
     const measure = async (size: { objectives: number; commitmentsEach: number; risks: number }) => {

@@ -12,7 +12,9 @@ let recipients: number;
 
 beforeAll(async () => {
   seeded = await seededApp({ REPORTS_NOTIFY_EMAIL: NOTIFY });
-  recipients = 1 + (await seeded.db.prisma.user.count({ where: { role: "COORDINATOR", active: true } }));
+  // Only coordinators with case access may see a report, so only they are told of one.
+  recipients =
+    1 + (await seeded.db.prisma.user.count({ where: { role: "COORDINATOR", active: true, caseAccess: true } }));
 });
 afterAll(async () => seeded?.close());
 

@@ -29,6 +29,8 @@ const partner = (role: Role, extra: Partial<Express.User> = {}): Express.User =>
   agencyId: 1,
   agencyCode: "NSC",
   twoFactorEnabled: false,
+  caseAccess: false,
+  reportingCentreId: null,
   ...extra,
 });
 
@@ -73,7 +75,16 @@ async function attempt(access: Access, { user, twoFactorPassed, method = "get", 
 
 const through = (user?: Express.User) => ({ status: 200, body: { through: true, user: user?.id ?? null } });
 
-const ACCESS: Access[] = ["anyone", "second-factor", "signed-in", "editor", "coordinator"];
+const ACCESS: Access[] = [
+  "anyone",
+  "second-factor",
+  "signed-in",
+  "editor",
+  "coordinator",
+  "cases",
+  "panel",
+  "reporting-centre",
+];
 
 describe("a route anyone may use", () => {
   it.each(["get", "post"] as const)("lets everyone through (%s), signed in or not", async (method) => {
@@ -126,6 +137,29 @@ describe("who may use each kind of route, once fully signed in", () => {
       const result = await attempt(access, { user, method });
       if (allowed) expect(result, method).toMatchObject(through(user));
       else expect(result.status, method).toBe(403);
+    }
+  });
+
+  const caseTable: [Access, Role, Partial<Express.User>, boolean][] = [
+    ["cases", "OFFICER", { caseAccess: true }, true],
+    ["cases", "COORDINATOR", { caseAccess: true }, true],
+    ["cases", "OFFICER", {}, false],
+    ["cases", "COORDINATOR", {}, false],
+    ["cases", "VIEWER", { caseAccess: true }, false], // never a viewer's, whatever the flag says
+    ["panel", "COORDINATOR", { caseAccess: true }, true],
+    ["panel", "COORDINATOR", {}, false],
+    ["panel", "OFFICER", { caseAccess: true }, false],
+    ["reporting-centre", "OFFICER", { reportingCentreId: 3 }, true],
+    ["reporting-centre", "VIEWER", { reportingCentreId: 3 }, true],
+    ["reporting-centre", "COORDINATOR", {}, false],
+  ];
+
+  it.each(caseTable)("%s route, %s %o: allowed %s, otherwise not found", async (access, role, extra, allowed) => {
+    const user = partner(role, extra);
+    for (const method of ["get", "post"] as const) {
+      const result = await attempt(access, { user, method });
+      if (allowed) expect(result, method).toMatchObject(through(user));
+      else expect(result.status, method).toBe(404);
     }
   });
 
@@ -219,6 +253,15 @@ describe("a coordinator without an authenticator app, where the second factor is
 
   it("is let through when the second factor is not required", async () => {
     expect(await attempt("coordinator", { user, mfaRequired: false })).toMatchObject(through(user));
+  });
+
+  it("is required of an officer with case access too, and only with case access", async () => {
+    const caseworker = partner("OFFICER", { caseAccess: true });
+    expect(await attempt("cases", { user: caseworker, mfaRequired: true })).toMatchObject({
+      status: 302,
+      location: "/partners/account/two-factor",
+    });
+    expect(await attempt("signed-in", { user: caseworker, mfaRequired: false })).toMatchObject(through(caseworker));
   });
 
   it("is the only role that must set one up: officers and viewers are let through", async () => {

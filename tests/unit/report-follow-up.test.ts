@@ -17,7 +17,7 @@ import {
   normaliseReference,
   verifyReceiptCode,
 } from "../../src/services/reports/follow-up.ts";
-import { answerSections } from "../../src/routes/partners/reports.ts";
+import { answerSections } from "../../src/routes/partners/cases/answers.ts";
 import { newReport } from "../helpers/reports.ts";
 
 describe("references and receipt codes", () => {

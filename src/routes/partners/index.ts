@@ -4,7 +4,7 @@ import { Router, type RequestHandler } from "express";
 import { createPassport, type PassportInstance } from "../../middleware/authentication.ts";
 import { csrfProtection } from "../../middleware/csrf.ts";
 import { pendingFormMiddleware } from "../../middleware/pending-forms.ts";
-import { partnerSession, timeoutWarning } from "../../middleware/session.ts";
+import { idleTimeoutForUser, partnerSession, timeoutWarning } from "../../middleware/session.ts";
 import type { Services } from "../../services/index.ts";
 import { accountRoutes } from "./account.ts";
 import { accountsRoutes } from "./accounts.ts";
@@ -16,7 +16,7 @@ import { partnerNavigation } from "./navigation.ts";
 import { planAdminRoutes } from "./plan/admin.ts";
 import { planDocumentRoutes } from "./plan/documents.ts";
 import { progressRoutes } from "./plan/progress.ts";
-import { partnerReportRoutes } from "./reports.ts";
+import { caseRoutes } from "./cases/index.ts";
 import { reviewRoutes } from "./plan/reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
 import { sessionRoutes } from "./session.ts";
@@ -46,7 +46,7 @@ export function partnerRouteTable(
     ...reviewRoutes(services),
     ...planAdminRoutes(services),
     ...planDocumentRoutes(services),
-    ...partnerReportRoutes(services),
+    ...caseRoutes(services),
   ];
 }
 
@@ -74,6 +74,7 @@ export function partnerArea(services: Services, options: PartnerAreaOptions): Ro
   router.use(partnerSession(services.sessionStore, options.sessionSecret));
   router.use(passport.initialize());
   router.use(passport.session());
+  router.use(idleTimeoutForUser);
   router.use(kept.markBrowser);
   router.use(csrfProtection({ onTokenRefused: kept.keepTypedForm }));
   router.use(partnerNavigation);

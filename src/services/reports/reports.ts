@@ -61,8 +61,6 @@ export const REPORT_NOTIFY_JOB = "report-notify";
  * is told of at once, and a burst (or a flood) is told of in one email listing the references.
  */
 export const REPORT_NOTIFY_SECONDS = 5 * 60;
-/** Reports on one page of New reports. */
-export const REPORTS_PAGE_SIZE = 50;
 /** The most references one email lists; the rest are counted. */
 const NOTIFY_LIST_MAX = 20;
 
@@ -77,10 +75,10 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
   const unseal = (token: string | null, column: PersonalColumn, id: string) =>
     token === null ? null : encryption.decrypt(token, reportBinding(column, id));
 
-  /** Who hears of a new report: REPORTS_NOTIFY_EMAIL and every active coordinator, each once. */
+  /** Who hears of a new report: REPORTS_NOTIFY_EMAIL and every active coordinator with case access, each once. */
   async function recipients(db: Db): Promise<{ to: string; userId: number | null }[]> {
     const coordinators = await db.user.findMany({
-      where: { role: "COORDINATOR", active: true },
+      where: { role: "COORDINATOR", active: true, caseAccess: true },
       select: { id: true, email: true },
       orderBy: { id: "asc" },
     });
@@ -117,6 +115,16 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
             await tx.incidentReport.create({
               data: { id, reference, receiptHash, receivedAt: now(), ...statistics, ...encrypted },
             });
+            // Its case starts with the reporter's own strands and consent; triage assesses them.
+            await tx.case.create({
+              data: {
+                id,
+                reportId: id,
+                openedAt: now(),
+                strands: statistics.strands,
+                consentToShare: statistics.wants.includes("POLICE"),
+              },
+            });
             // No actor: the public made it. The reference only, nothing of what it says.
             await audit.record({ action: "report.received", entityType: "IncidentReport", entityId: reference }, tx);
           });
@@ -148,8 +156,8 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
           total: references.length,
           url:
             references.length === 1
-              ? `${options.publicBaseUrl ?? ""}/partners/reports/${references[0]}`
-              : `${options.publicBaseUrl ?? ""}/partners/reports`,
+              ? `${options.publicBaseUrl ?? ""}/partners/cases/${references[0]}`
+              : `${options.publicBaseUrl ?? ""}/partners/cases?status=NEW`,
         };
         const ids: number[] = [];
         for (const r of await recipients(tx)) ids.push(await emails.record({ ...r, template: "report-received", params }, tx));
@@ -157,28 +165,6 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
       });
       await emails.dispatch(emailIds);
       return emailIds.length;
-    },
-
-    /** The coordinators' "New reports": a page of them, newest first, what each is about, never who or what was said. */
-    async newReports(page: number) {
-      const [total, rows] = await Promise.all([
-        prisma.incidentReport.count(),
-        prisma.incidentReport.findMany({
-          orderBy: [{ receivedAt: "desc" }, { reference: "asc" }],
-          skip: (page - 1) * REPORTS_PAGE_SIZE,
-          take: REPORTS_PAGE_SIZE,
-          select: {
-            reference: true,
-            receivedAt: true,
-            area: true,
-            strands: true,
-            wants: true,
-            anonymous: true,
-            _count: { select: { messages: { where: { fromReporter: true, readAt: null } } } },
-          },
-        }),
-      ]);
-      return { total, reports: rows.map(({ _count, ...row }) => ({ ...row, unreadReplies: _count.messages })) };
     },
 
     /**

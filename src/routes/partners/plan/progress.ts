@@ -1,7 +1,10 @@
 // Where the plan stands, for everyone signed in: the dashboard, officers' "Your updates" task
 // list, and a plan's page with every commitment's and risk's four quarters.
 import { z } from "zod";
+import { formatDate } from "../../../content/dates.ts";
 import { SHOWN_STATUS_ORDER, STATUS_TAGS } from "../../../content/status.ts";
+import { RISK_LEVELS, RISK_LEVEL_TEXT } from "../../../services/cases/risk.ts";
+import { CASE_STATUSES, CASE_STATUS_TEXT } from "../../../services/cases/rules.ts";
 import { notFound } from "../../../services/errors.ts";
 import type { Services } from "../../../services/index.ts";
 import { type Quarter, parseYearSlug, yearSlug } from "../../../services/plan/year.ts";
@@ -9,6 +12,7 @@ import { describeFilter, filterPlan, filterQuery } from "../../../services/plan/
 import { barChart } from "./charts.ts";
 import { documentLinks } from "./documents.ts";
 import { planFilterQuery } from "./filter.ts";
+import { casePath, riskTag, statusTag } from "../cases/links.ts";
 import { get, type PartnerRoute } from "../route-table.ts";
 
 const CAN_DO = {
@@ -34,15 +38,34 @@ const quarterChoice = z.object({
     .catch(undefined),
 });
 
+/** The dashboard's case counts: each status, and open cases by risk, with links to the list. */
+function caseCountRows(counts: NonNullable<Awaited<ReturnType<Services["cases"]["counts"]>>>) {
+  return {
+    byStatus: CASE_STATUSES.map((status) => ({
+      text: CASE_STATUS_TEXT[status],
+      count: counts.byStatus[status] ?? 0,
+      href: `/partners/cases?status=${status}`,
+    })),
+    openByRisk: [...RISK_LEVELS].reverse().map((level) => ({
+      text: RISK_LEVEL_TEXT[level],
+      count: counts.openByRisk[level] ?? 0,
+      href: `/partners/cases?status=OPEN&risk=${level}`,
+    })),
+  };
+}
+
 export function progressRoutes(services: Services): PartnerRoute[] {
   return [
     get("/", "signed-in", async (req, res) => {
       const user = req.user!;
       const asked = quarterChoice.parse(req.query).show;
-      const dashboard = await services.progress.dashboard(
-        user,
-        asked?.startYear === undefined ? undefined : { startYear: asked.startYear, quarter: asked.quarter },
-      );
+      const [dashboard, caseCounts] = await Promise.all([
+        services.progress.dashboard(
+          user,
+          asked?.startYear === undefined ? undefined : { startYear: asked.startYear, quarter: asked.quarter },
+        ),
+        services.cases.counts(user), // null without case access: no count that could identify a case
+      ]);
       const key = (c: { startYear: number; quarter: number }) => `${yearSlug(c.startYear)}:${c.quarter}`;
       res.render("pages/partners/dashboard", {
         area: "partners",
@@ -50,6 +73,7 @@ export function progressRoutes(services: Services): PartnerRoute[] {
         user,
         canDo: CAN_DO[user.role],
         dashboard,
+        caseCounts: caseCounts && caseCountRows(caseCounts),
         charts: dashboard && {
           commitments: barChart(dashboard.commitmentCounts),
           risks: barChart(dashboard.riskCounts),
@@ -67,7 +91,8 @@ export function progressRoutes(services: Services): PartnerRoute[] {
 
     get("/updates", "editor", async (req, res) => {
       const user = req.user!;
-      const quarters = (await services.progress.updates(user)).map((q) => {
+      const [updates, caseWork] = await Promise.all([services.progress.updates(user), services.cases.workFor(user)]);
+      const quarters = updates.map((q) => {
         // One task list per objective, then one for the risks.
         const groups = new Map<string, typeof q.tasks>();
         for (const task of q.tasks) groups.set(task.group, [...(groups.get(task.group) ?? []), task]);
@@ -78,6 +103,21 @@ export function progressRoutes(services: Services): PartnerRoute[] {
         title: "Your updates",
         user,
         quarters,
+        caseWork: caseWork && {
+          cases: caseWork.cases.map((c) => ({
+            reference: c.reference,
+            href: casePath(c.reference),
+            status: statusTag(c.status),
+            risk: riskTag(c.riskLevel),
+            opened: formatDate(c.openedAt),
+            firstContactOverdue: c.firstContactOverdue,
+          })),
+          overdueActions: caseWork.overdueActions.map((a) => ({
+            reference: a.reference,
+            href: `${casePath(a.reference)}#actions`,
+            due: formatDate(a.dueOn),
+          })),
+        },
         taskState: TASK_STATE,
         statusTags: STATUS_TAGS,
       });

@@ -1,7 +1,8 @@
-// Coordinators' "New reports": the notification email (read back from a real SMTP server) says
-// only the reference; the list shows what a report is about and never who or what; opening one
-// shows everything and is audited every time; messages reach the reporter's follow-up page and
-// their replies come back. Officers and viewers see none of it.
+// Reports as they arrive in the case list (the triage queue): the notification email (read back
+// from a real SMTP server) says only the reference; the list shows what a report is about and
+// never who or what; opening its case shows everything and is audited every time; messages reach
+// the reporter's follow-up page and their replies come back. Accounts without case access see
+// none of it, not even that it exists.
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { expectAccessiblePage } from "../helpers/accessibility.ts";
@@ -25,7 +26,7 @@ beforeAll(async () => {
     REPORTS_NOTIFY_EMAIL: NOTIFY,
   });
   await seeded.startJobs();
-  coordinator = await seeded.as("coordinator");
+  coordinator = await seeded.as("caseCoordinator");
   named = await seeded.services.reports.submit(newReport());
 });
 afterAll(async () => {
@@ -33,7 +34,8 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-const page = (reference: string) => `/partners/reports/${reference}`;
+const page = (reference: string) => `/partners/cases/${reference}`;
+const QUEUE = "/partners/cases?status=NEW";
 const viewings = (reference: string) =>
   seeded.db.prisma.auditEvent.count({ where: { action: "report.viewed", entityId: reference } });
 
@@ -55,15 +57,17 @@ const followUp = (reference: string, receiptCode: string) =>
   request(seeded.app).post("/report/follow-up").type("form").send({ reference, receiptCode });
 
 describe("the email about a new report", () => {
-  it("goes to REPORTS_NOTIFY_EMAIL and every active coordinator, with the reference and a link only", async () => {
-    const coordinators = await seeded.db.prisma.user.findMany({ where: { role: "COORDINATOR", active: true } });
+  it("goes to REPORTS_NOTIFY_EMAIL and every active coordinator with case access, with the reference and a link only", async () => {
+    const coordinators = await seeded.db.prisma.user.findMany({
+      where: { role: "COORDINATOR", active: true, caseAccess: true },
+    });
     const expected = [NOTIFY, ...coordinators.map((c) => c.email)].sort();
     const mails = (await smtp.received(expected.length, 15_000)).filter((m) => m.subject?.includes(named.reference));
     expect(mails.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : "")).sort()).toEqual(expected);
     for (const mail of mails) {
       expect(mail.subject).toBe(`A new hate incident report ${named.reference} was received`);
-      expect(mail.text).toContain(`https://rhins.example.org/partners/reports/${named.reference}`);
-      expect(mail.html).toContain(`href="https://rhins.example.org/partners/reports/${named.reference}"`);
+      expect(mail.text).toContain(`https://rhins.example.org/partners/cases/${named.reference}`);
+      expect(mail.html).toContain(`href="https://rhins.example.org/partners/cases/${named.reference}"`);
       const whole = `${mail.subject}\n${mail.text}\n${mail.html}`;
       for (const secret of [NARRATIVE, NAME, EMAIL, PHONE, LOCATION, OFFENDERS, "Clevedon", "Religion", "Urdu"])
         expect(whole).not.toContain(secret);
@@ -81,23 +85,22 @@ describe("the email about a new report", () => {
   });
 });
 
-describe("the New reports list", () => {
+describe("the triage queue", () => {
   it("shows each report's reference, date, area and reasons, never who or what", async () => {
-    const res = await coordinator.get("/partners/reports");
+    const res = await coordinator.get(QUEUE);
     expect(res.status).toBe(200);
     expect(res.headers["cache-control"]).toBe("no-store");
-    expect(res.text).toContain(`href="/partners/reports/${named.reference}"`);
+    expect(res.text).toContain(`href="/partners/cases/${named.reference}"`);
     expect(res.text).toContain("Clevedon");
     expect(res.text).toContain("Religion or belief, Race, ethnicity or nationality");
-    expect(res.text).toContain("Support from a caseworker");
     for (const secret of [NARRATIVE, NAME, EMAIL, PHONE, LOCATION, OFFENDERS]) expect(res.text).not.toContain(secret);
-    expect(res.text).toMatch(/<a[^>]*href="\/partners\/reports"[^>]*>\s*(<strong[^>]*>)?New reports/);
+    expect(res.text).toMatch(/<a[^>]*href="\/partners\/cases"[^>]*>\s*(<strong[^>]*>)?Cases/);
     await expectAccessiblePage(res.text);
     expect(await viewings(named.reference)).toBe(0); // the list opens nothing
   });
 });
 
-describe("opening a report", () => {
+describe("opening a report's case", () => {
   it("shows every answer in the form's words, and records each opening in the audit trail", async () => {
     const before = await viewings(named.reference);
     const res = await coordinator.get(page(named.reference));
@@ -117,7 +120,7 @@ describe("opening a report", () => {
       where: { action: "report.viewed", entityId: named.reference },
       orderBy: { id: "desc" },
     });
-    expect(event).toMatchObject({ actorId: seeded.partners.coordinator.id, entityType: "IncidentReport" });
+    expect(event).toMatchObject({ actorId: seeded.partners.caseCoordinator.id, entityType: "IncidentReport" });
     // The audit trail says it in words.
     const trail = await coordinator.get("/partners/audit");
     expect(trail.text).toContain(`Opened hate incident report ${named.reference}`);
@@ -125,8 +128,8 @@ describe("opening a report", () => {
   });
 
   it("answers 404 for a reference that does not exist or cannot be one", async () => {
-    expect((await coordinator.get("/partners/reports/RH-2222-22")).status).toBe(404);
-    expect((await coordinator.get("/partners/reports/not-a-reference")).status).toBe(404);
+    expect((await coordinator.get("/partners/cases/RH-2222-22")).status).toBe(404);
+    expect((await coordinator.get("/partners/cases/not-a-reference")).status).toBe(404);
   });
 });
 
@@ -141,7 +144,7 @@ describe("messages between a coordinator and the reporter", () => {
     expect(after.text).toContain("Can you tell us which bus it was?");
 
     const message = await seeded.db.prisma.reportMessage.findFirstOrThrow({ where: { report: { reference } } });
-    expect(message).toMatchObject({ fromReporter: false, authorId: seeded.partners.coordinator.id, readAt: null });
+    expect(message).toMatchObject({ fromReporter: false, authorId: seeded.partners.caseCoordinator.id, readAt: null });
     expect(message.body).toMatch(/^e1\./);
     const audit = await seeded.db.prisma.auditEvent.findFirstOrThrow({
       where: { action: "report.message-sent", entityId: reference },
@@ -152,7 +155,7 @@ describe("messages between a coordinator and the reporter", () => {
     expect(first.text).toContain("Can you tell us which bus it was?");
     expect(first.text).toContain("The RHINS caseworker wrote");
     expect(first.text).toContain(">New</strong>");
-    expect(first.text).not.toContain(seeded.partners.coordinator.name); // who wrote it stays in the partner area
+    expect(first.text).not.toContain(seeded.partners.caseCoordinator.name); // who wrote it stays in the partner area
     await expectAccessiblePage(first.text);
     expect(
       (await seeded.db.prisma.reportMessage.findUniqueOrThrow({ where: { id: message.id } })).readAt,
@@ -163,11 +166,11 @@ describe("messages between a coordinator and the reporter", () => {
       .post("/report/follow-up/reply")
       .type("form")
       .send({ reference, receiptCode, body: "It was the X5 to Weston." });
-    const list = await coordinator.get("/partners/reports");
+    const list = await coordinator.get(QUEUE);
     expect(rowOf(list.text, reference)).toContain("1 new");
     const opened = await coordinator.get(page(reference));
     expect(opened.text).toContain("It was the X5 to Weston.");
-    const later = rowOf((await coordinator.get("/partners/reports")).text, reference);
+    const later = rowOf((await coordinator.get(QUEUE)).text, reference);
     expect(later).toContain(reference);
     expect(later).not.toContain("new");
   });
@@ -206,7 +209,7 @@ describe("a report whose personal data was deleted", () => {
 
     const res = await coordinator.get(page(reference));
     expect(res.status).toBe(200);
-    expect(res.text).toContain("The personal data of this report was deleted");
+    expect(res.text).toContain("The personal data of this case was deleted");
     expect(res.text).toContain("Clevedon");
     expect(res.text).not.toContain("Send a message to the reporter");
     expect(res.text).not.toContain(NARRATIVE);
@@ -225,42 +228,46 @@ describe("a report whose personal data was deleted", () => {
   });
 });
 
-describe.each(["officer", "viewer"] as const)("as %s", (who) => {
-  it("the list, a report and sending a message are refused, and opening nothing is recorded", async () => {
+describe.each(["officer", "viewer", "coordinator"] as const)("as %s, without case access", (who) => {
+  it("the list, a case and sending a message are not found, and opening nothing is recorded", async () => {
     const agent = await seeded.as(who);
     const before = await viewings(named.reference);
-    expect((await agent.get("/partners/reports")).status).toBe(403);
+    expect((await agent.get(QUEUE)).status).toBe(404);
     const res = await agent.get(page(named.reference));
-    expect(res.status).toBe(403);
+    expect(res.status).toBe(404);
     expect(res.text).not.toContain(NARRATIVE);
     const home = await agent.get("/partners");
-    expect(home.text).not.toContain('href="/partners/reports"');
+    expect(home.text).not.toContain('href="/partners/cases"');
+    expect(home.text).not.toContain("Cases");
     const sent = await agent
       .post(`${page(named.reference)}/messages`)
       .type("form")
       .send({ _csrf: csrfToken(home.text), body: "Hello" });
-    expect(sent.status).toBe(403);
+    expect(sent.status).toBe(404);
     expect(await viewings(named.reference)).toBe(before);
     expect(await seeded.db.prisma.reportMessage.count({ where: { report: { reference: named.reference } } })).toBe(0);
   });
 });
 
 // Last, as it adds many reports.
-describe("the New reports list, when there are many", () => {
-  it("shows 50 a page, newest first, with GOV.UK pagination", async () => {
+describe("the triage queue, when there are many", () => {
+  it("shows 50 a page, oldest first (or newest), with GOV.UK pagination", async () => {
     const more = [];
     for (let i = 0; i < 50; i++) more.push(await seeded.services.reports.submit(newReport()));
     const total = await seeded.db.prisma.incidentReport.count();
-    const first = await coordinator.get("/partners/reports");
-    expect(first.text).toContain(`${total} reports`);
-    expect(first.text).toContain(`href="/partners/reports/${more.at(-1)!.reference}"`);
-    expect(first.text).toContain('href="/partners/reports?page=2"');
+    const first = await coordinator.get(QUEUE);
+    expect(first.text).toContain(`${total} cases`);
+    expect(first.text).toContain(`href="/partners/cases/${named.reference}"`);
+    expect(first.text).toContain('href="/partners/cases?status=NEW&amp;page=2"');
     expect(first.text.match(/<tr class="govuk-table__row">/g)).toHaveLength(51); // the head and 50 rows
-    const second = await coordinator.get("/partners/reports?page=2");
+    const second = await coordinator.get(`${QUEUE}&page=2`);
     expect(second.status).toBe(200);
-    expect(second.text).toContain(`href="/partners/reports/${named.reference}"`);
-    expect(second.text).not.toContain(`href="/partners/reports/${more.at(-1)!.reference}"`);
+    expect(second.text).toContain(`href="/partners/cases/${more.at(-1)!.reference}"`);
+    expect(second.text).not.toContain(`href="/partners/cases/${named.reference}"`);
     await expectAccessiblePage(second.text);
-    expect((await coordinator.get("/partners/reports?page=banana")).status).toBe(200);
+    const newest = await coordinator.get(`${QUEUE}&sort=newest`);
+    expect(newest.text).toContain(`href="/partners/cases/${more.at(-1)!.reference}"`);
+    expect(newest.text).not.toContain(`href="/partners/cases/${named.reference}"`);
+    expect((await coordinator.get(`${QUEUE}&page=banana&risk=PURPLE&agency=x`)).status).toBe(200);
   });
 });

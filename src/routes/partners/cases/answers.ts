@@ -1,12 +1,6 @@
-// Coordinators' "New reports": the online hate incident reports, each opened with its answers in
-// the form's own words, and the messages with the reporter. Opening a report is audited by the
-// service; the list shows what a report is about, never who made it or what it says.
-import type { Request, Response } from "express";
-import { z } from "zod";
-import { formatDate, formatDateTime } from "../../content/dates.ts";
-import { notFound } from "../../services/errors.ts";
-import type { Services } from "../../services/index.ts";
-import { MAX_MESSAGE, normaliseReference } from "../../services/reports/follow-up.ts";
+// A report's answers in the form's own words, section by section, for its case page and the
+// subject access print. Personal rows are marked, so the page can say what retention deletes.
+import { formatDate } from "../../../content/dates.ts";
 import {
   ACCESS_NEEDS,
   AGE_BANDS,
@@ -20,29 +14,16 @@ import {
   WANTS,
   YES_NO,
   YES_NO_NOT_SURE,
-} from "../../services/reports/questions.ts";
-import { type OpenedReport, REPORTS_PAGE_SIZE } from "../../services/reports/reports.ts";
-import { type FormErrors, type FormValues, parseForm } from "../forms.ts";
-import { paginationParams } from "../pagination.ts";
-import { get, post, type PartnerRoute } from "./route-table.ts";
-
-const listQuery = z.object({ page: z.coerce.number().int().min(1).max(100_000).catch(1) });
-
-const messageForm = z.object({
-  body: z
-    .string()
-    .trim()
-    .min(1, "Enter your message to the reporter")
-    .max(MAX_MESSAGE, `The message must be ${MAX_MESSAGE.toLocaleString("en-GB")} characters or fewer`),
-});
+} from "../../../services/reports/questions.ts";
+import type { OpenedReport } from "../../../services/reports/reports.ts";
 
 type Codes = Record<string, string>;
 const NOT_GIVEN = "Not given";
 
 /** The words for a code (a town is its own word); "Not given" for a skipped question. */
-const word = (codes: Codes, code: string | null | undefined) =>
+export const word = (codes: Codes, code: string | null | undefined) =>
   code ? (Object.hasOwn(codes, code) ? codes[code]! : code) : NOT_GIVEN;
-const words = (codes: Codes, list: string[]) => (list.length ? list.map((c) => word(codes, c)) : [NOT_GIVEN]);
+export const words = (codes: Codes, list: string[]) => (list.length ? list.map((c) => word(codes, c)) : [NOT_GIVEN]);
 
 const MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
 
@@ -74,7 +55,7 @@ const personalRow = (key: string, value: string | string[] | null | undefined): 
   personal: true,
 });
 /** A long answer, a paragraph a line. */
-const paragraphs = (text: string | null | undefined) => text?.split(/\r?\n/).filter((l) => l.trim());
+export const paragraphs = (text: string | null | undefined) => text?.split(/\r?\n/).filter((l) => l.trim());
 
 /** A report's answers, section by section, as the form asked them. */
 export function answerSections(report: OpenedReport): { title: string; rows: AnswerRow[] }[] {
@@ -144,78 +125,4 @@ export function answerSections(report: OpenedReport): { title: string; rows: Ans
       .filter((section) => section.title !== "Contact" && section.title !== "Needs")
       .map((section) => ({ ...section, rows: section.rows.filter((r) => !r.personal) }));
   return sections;
-}
-
-export function partnerReportRoutes(services: Services): PartnerRoute[] {
-  const { reports } = services;
-
-  const referenceOf = (req: Request) => {
-    const reference = normaliseReference(String(req.params.reference ?? ""));
-    if (!reference) throw notFound("report");
-    return reference;
-  };
-
-  async function renderReport(
-    req: Request,
-    res: Response,
-    model: { status?: number; values?: FormValues; errors?: FormErrors } = {},
-  ) {
-    const report = await reports.open(req.user!, referenceOf(req));
-    res.status(model.status ?? 200).render("pages/partners/reports/report", {
-      area: "partners",
-      title: `Report ${report.reference}`,
-      user: req.user,
-      reference: report.reference,
-      received: formatDateTime(report.receivedAt),
-      deletedAt: report.personalDataDeletedAt && formatDate(report.personalDataDeletedAt),
-      anonymous: report.statistics.anonymous,
-      needsHelpNow: report.statistics.needsHelpNow,
-      sections: answerSections(report),
-      messages: report.messages.map((m) => ({
-        from: m.fromReporter ? "The reporter" : (m.authorName ?? "A coordinator"),
-        at: formatDateTime(m.createdAt),
-        lines: paragraphs(m.body) ?? [],
-      })),
-      values: { body: model.values?.body ?? "" },
-      errors: model.errors,
-    });
-  }
-
-  return [
-    get("/reports", "coordinator", async (req, res) => {
-      const { page } = listQuery.parse(req.query);
-      const list = await reports.newReports(page);
-      const pages = Math.max(1, Math.ceil(list.total / REPORTS_PAGE_SIZE));
-      res.render("pages/partners/reports/index", {
-        area: "partners",
-        title: "New reports",
-        user: req.user,
-        total: list.total,
-        pagination: paginationParams(page, pages, (n) => `/partners/reports?page=${n}`),
-        reports: list.reports.map((r) => ({
-          reference: r.reference,
-          href: `/partners/reports/${r.reference}`,
-          received: formatDateTime(r.receivedAt),
-          area: word(OTHER_AREAS, r.area),
-          strands: words(STRANDS, r.strands).join(", "),
-          wants: words(WANTS, r.wants).join(", "),
-          contact: r.anonymous ? "Anonymous" : "Named",
-          unreadReplies: r.unreadReplies,
-        })),
-      });
-    }),
-
-    get("/reports/:reference", "coordinator", (req, res) => renderReport(req, res)),
-
-    post("/reports/:reference/messages", "coordinator", async (req, res) => {
-      const reference = referenceOf(req);
-      const form = parseForm(messageForm, req.body);
-      if (!form.ok) return renderReport(req, res, { status: 400, values: form.values, errors: form.errors });
-      await reports.sendMessage(req.user!, reference, form.data.body);
-      req.session.flash = {
-        heading: "Your message was sent. The reporter sees it when they next open their follow-up page",
-      };
-      res.redirect(`/partners/reports/${reference}#messages`);
-    }),
-  ];
 }
