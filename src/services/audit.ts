@@ -53,6 +53,8 @@ export const RECORD_TYPE_LABELS: Record<string, string> = {
   Risk: "Risks",
   RiskReview: "Updates of risks",
   SupportService: "Support services",
+  Case: "Cases",
+  PanelMeeting: "Review Panel meetings",
   User: "Accounts",
 };
 
@@ -65,8 +67,15 @@ export interface AuditFilter {
   /** Events before this instant. */
   before?: Date;
   includeSignIns?: boolean;
+  /** One case's events (its report's too), by its reference. */
+  caseReference?: string;
+  /** For a coordinator without case access: no case, report or panel event, not even that one exists. */
+  hideCases?: boolean;
   page: number;
 }
+
+/** The records of reports, cases and the Review Panel, named by a report's reference. */
+const CASE_RECORDS = ["IncidentReport", "Case", "PanelMeeting"];
 
 /** The most events one CSV export holds. */
 export const AUDIT_EXPORT_LIMIT = 50_000;
@@ -82,6 +91,8 @@ function whereOf(filter: Omit<AuditFilter, "page">): Prisma.AuditEventWhereInput
         ? { createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.before && { lt: filter.before }) } }
         : {},
       signIns ? {} : { action: { notIn: SIGN_IN_ACTIONS } },
+      filter.caseReference ? { entityType: { in: ["IncidentReport", "Case"] }, entityId: filter.caseReference } : {},
+      filter.hideCases ? { entityType: { notIn: CASE_RECORDS } } : {},
     ],
   };
 }
@@ -92,7 +103,7 @@ function whereOf(filter: Omit<AuditFilter, "page">): Prisma.AuditEventWhereInput
  * page cache's version, so a flood of reports or sign-ins does not make every public page render
  * again.
  */
-const NOT_PUBLIC = new Set(["IncidentReport", "EmailMessage", "EncryptionKey", "User"]);
+const NOT_PUBLIC = new Set([...CASE_RECORDS, "EmailMessage", "EncryptionKey", "User"]);
 
 export function auditService(prisma: PrismaClient) {
   // Every change is audited, so this count moves whenever data public pages show may have changed
@@ -120,6 +131,7 @@ export function auditService(prisma: PrismaClient) {
     /** A page of events, newest first, with the filters coordinators use, each in plain English. */
     async list(filter: AuditFilter) {
       const where = whereOf(filter);
+      const hidden = filter.hideCases ? { entityType: { notIn: CASE_RECORDS } } : {};
       const [total, events, actions, types] = await Promise.all([
         prisma.auditEvent.count({ where }),
         prisma.auditEvent.findMany({
@@ -128,8 +140,14 @@ export function auditService(prisma: PrismaClient) {
           skip: (filter.page - 1) * AUDIT_PAGE_SIZE,
           take: AUDIT_PAGE_SIZE,
         }),
-        prisma.auditEvent.findMany({ distinct: ["action"], select: { action: true }, orderBy: { action: "asc" } }),
         prisma.auditEvent.findMany({
+          where: hidden,
+          distinct: ["action"],
+          select: { action: true },
+          orderBy: { action: "asc" },
+        }),
+        prisma.auditEvent.findMany({
+          where: hidden,
           distinct: ["entityType"],
           select: { entityType: true },
           orderBy: { entityType: "asc" },

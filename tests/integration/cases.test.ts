@@ -398,3 +398,23 @@ describe("the dashboard and Your updates", () => {
     }
   });
 });
+
+describe("the audit trail", () => {
+  it("filters by case for coordinators with case access, and shows no case to those without", async () => {
+    const reference = await triaged();
+    await sari.get(casePage(reference));
+    const trail = await coordinator.get(`/partners/audit?case=${reference.toLowerCase()}`);
+    expect(trail.status).toBe(200);
+    const rows = trail.text.match(/<tr class="govuk-table__row">/g) ?? [];
+    expect(rows.length).toBeGreaterThanOrEqual(4); // received, viewed, triaged, viewed (and the head)
+    expect(trail.text).toContain(reference);
+    expect((await coordinator.get(casePage(reference))).text).toContain(`href="/partners/audit?case=${reference}"`);
+    const other = await triaged();
+    expect((await coordinator.get(`/partners/audit?case=${reference}`)).text).not.toContain(other);
+    await expectAccessiblePage(trail.text);
+    const without = await (await seeded.as("coordinator")).get("/partners/audit");
+    expect(without.status).toBe(200);
+    expect(without.text).not.toContain(reference);
+    expect(without.text).not.toContain("case.viewed");
+  });
+});

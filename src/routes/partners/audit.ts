@@ -7,6 +7,8 @@ import type { AuditFilter } from "../../services/audit.ts";
 import type { Services } from "../../services/index.ts";
 import { addError, storableString, type FormErrors } from "../forms.ts";
 import { paginationParams } from "../pagination.ts";
+import { hasCaseAccess } from "../../services/cases/access.ts";
+import { normaliseReference } from "../../services/reports/follow-up.ts";
 import { get, type PartnerRoute } from "./route-table.ts";
 
 const part = storableString(z.string().trim().max(10)).catch("");
@@ -15,6 +17,7 @@ const query = z.object({
   action: storableString(z.string().trim().max(100)).catch(""),
   actor: storableString(z.string().trim().max(254)).catch(""),
   entityType: storableString(z.string().trim().max(50)).catch(""),
+  case: storableString(z.string().trim().max(20)).catch(""),
   "from-day": part,
   "from-month": part,
   "from-year": part,
@@ -67,7 +70,7 @@ const fromDate = dateInput("The date from");
 const toDate = dateInput("The date to");
 
 /** The filter the query asks for, or the errors to show (what was typed is kept in the query). */
-function filterOf(q: Query): { filter: Omit<AuditFilter, "page"> } | { errors: FormErrors } {
+function filterOf(q: Query, user: Express.User): { filter: Omit<AuditFilter, "page"> } | { errors: FormErrors } {
   const errors: FormErrors = { list: [], fields: {} };
   const from = fromDate.safeParse({ day: q["from-day"], month: q["from-month"], year: q["from-year"] });
   const to = toDate.safeParse({ day: q["to-day"], month: q["to-month"], year: q["to-year"] });
@@ -90,9 +93,16 @@ function filterOf(q: Query): { filter: Omit<AuditFilter, "page"> } | { errors: F
       from: start,
       before: end,
       includeSignIns: q.signIns === "yes",
+      ...caseFilter(q, user),
     },
   };
 }
+
+/** A case's events, found by its reference as typed; none of any case without case access. */
+const caseFilter = (q: Query, user: Express.User) => ({
+  caseReference: q.case ? (normaliseReference(q.case) ?? q.case) : undefined,
+  hideCases: !hasCaseAccess(user),
+});
 
 /** The query string of the filters (not the page), for pagination and the CSV link. */
 function filterParams(q: Query): URLSearchParams {
@@ -101,6 +111,7 @@ function filterParams(q: Query): URLSearchParams {
     "action",
     "actor",
     "entityType",
+    "case",
     "from-day",
     "from-month",
     "from-year",
@@ -117,11 +128,13 @@ function filterParams(q: Query): URLSearchParams {
 export function auditRoutes(services: Services): PartnerRoute[] {
   async function page(req: Request, res: Response) {
     const q = query.parse(req.query);
-    const asked = filterOf(q);
+    const asked = filterOf(q, req.user!);
     const errors = "errors" in asked ? asked.errors : undefined;
     // With dates that are not right, the other filters still show their choices but no events.
     const result = await services.audit.list({
-      ...("filter" in asked ? asked.filter : { action: q.action, actorEmail: q.actor, entityType: q.entityType }),
+      ...("filter" in asked
+        ? asked.filter
+        : { action: q.action, actorEmail: q.actor, entityType: q.entityType, ...caseFilter(q, req.user!) }),
       page: errors ? 1 : q.page,
     });
     const params = filterParams(q).toString();
@@ -149,7 +162,7 @@ export function auditRoutes(services: Services): PartnerRoute[] {
   return [
     get("/audit", "coordinator", page),
     get("/audit.csv", "coordinator", async (req, res) => {
-      const asked = filterOf(query.parse(req.query));
+      const asked = filterOf(query.parse(req.query), req.user!);
       // Dates that are not right: the page says what is wrong.
       if ("errors" in asked) return page(req, res);
       const rows = await services.audit.exportRows(asked.filter);
