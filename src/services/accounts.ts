@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { PrismaClient, Role } from "../generated/prisma/client.ts";
 import { agenciesOffered } from "./agencies.ts";
 import type { Actor, AuditService, Db } from "./audit.ts";
+import { mayHoldCaseAccess } from "./cases/access.ts";
 import { FieldError, ServiceError, forbidden, notFound } from "./errors.ts";
 import { passwordProblem } from "./password-policy.ts";
 import type { EmailService } from "./email/emails.ts";
@@ -52,6 +53,8 @@ export interface AccountInput {
   email: string;
   role: Role;
   agencyId: number | null;
+  /** May see and work on cases (services/cases/access.ts); never a viewer's. */
+  caseAccess: boolean;
 }
 
 export interface AccountsOptions {
@@ -138,12 +141,20 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
     return user;
   }
 
-  const summary = (u: { name: string; email: string; role: Role; agencyId: number | null; active: boolean }) => ({
+  const summary = (u: {
+    name: string;
+    email: string;
+    role: Role;
+    agencyId: number | null;
+    active: boolean;
+    caseAccess: boolean;
+  }) => ({
     name: u.name,
     email: u.email,
     role: u.role,
     agencyId: u.agencyId,
     active: u.active,
+    caseAccess: u.caseAccess,
   });
 
   async function checkAccountRules(input: AccountInput, existingId?: number) {
@@ -152,6 +163,11 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
       throw new FieldError("email", "An account with this email address already exists");
     if (input.role === "OFFICER" && input.agencyId === null)
       throw new FieldError("agencyId", "Select the officer's agency");
+    if (input.caseAccess && !mayHoldCaseAccess(input))
+      throw new FieldError(
+        "caseAccess",
+        "Viewers cannot have case access. Make them an officer first, or untick case access",
+      );
     // Only active agencies may be chosen, apart from the one the account already has.
     const current =
       existingId === undefined ? null : (await prisma.user.findUnique({ where: { id: existingId } }))?.agencyId;
@@ -249,6 +265,9 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
       const before = await findAccount(id);
       if (id === actor.id && input.role !== before.role)
         throw new FieldError("role", "You cannot change your own role");
+      // Another coordinator decides who sees cases, so nobody gives themselves special category data.
+      if (id === actor.id && input.caseAccess !== before.caseAccess)
+        throw new FieldError("caseAccess", "You cannot change your own case access. Ask another coordinator");
       await checkAccountRules(input, id);
       return prisma.$transaction(async (tx) => {
         const after = await tx.user.update({ where: { id }, data: { ...input, email: normaliseEmail(input.email) } });

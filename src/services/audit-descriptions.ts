@@ -89,6 +89,7 @@ const FIELD_LABELS: Record<string, string> = {
   role: "role",
   agencyId: "agency",
   active: "active",
+  caseAccess: "case access",
   code: "code",
   website: "website",
   address: "address",

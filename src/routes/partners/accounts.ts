@@ -26,6 +26,7 @@ const accountForm = z.object({
       .regex(/^\d{1,9}$/, "Select an agency from the list")
       .transform(Number),
   ]),
+  caseAccess: z.enum(["", "yes"], "Choose from the options").transform((v) => v === "yes"),
 });
 
 /** A confirmation page's button sends nothing but the CSRF token. */
@@ -137,6 +138,7 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
           email: account.email,
           role: account.role,
           agencyId: String(account.agencyId ?? ""),
+          caseAccess: account.caseAccess ? "yes" : "",
         },
       });
     }),
