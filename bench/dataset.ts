@@ -10,7 +10,7 @@ import type { RagStatus } from "../src/generated/prisma/enums.ts";
 import { encryptionService } from "../src/services/encryption.ts";
 import { rowBinding } from "../src/services/encrypted-columns.ts";
 import { hashPassword } from "../src/services/passwords.ts";
-import { hashReceiptCode } from "../src/services/reports/follow-up.ts";
+import { CODE_ALPHABET, hashReceiptCode } from "../src/services/reports/follow-up.ts";
 import { DATA_KEYS } from "../tests/helpers/server-process.ts";
 import { QUARTERS, defaultDeadline, quarterDates, quarterOf } from "../src/services/plan/year.ts";
 
@@ -41,8 +41,19 @@ export const BENCH_ACCOUNT = {
   email: "bench.officer@rhins.example",
   password: "benchmark password, not for production",
 };
-/** And for the pages only coordinators have. */
+/** And for the pages only coordinators have (with case access, so every case). */
 export const BENCH_COORDINATOR = { email: "bench.coordinator@rhins.example", password: BENCH_ACCOUNT.password };
+/** A SARI caseworker: the cases their agency leads or is shared on. */
+export const BENCH_CASEWORKER = { email: "bench.caseworker@rhins.example", password: BENCH_ACCOUNT.password };
+
+/** The i-th report's reference: four characters of the references' own alphabet, then BN. */
+export const benchReference = (i: number) => {
+  const chars = Array.from(
+    { length: 4 },
+    (_, k) => CODE_ALPHABET[Math.floor(i / CODE_ALPHABET.length ** (3 - k)) % CODE_ALPHABET.length],
+  );
+  return `RH-${chars.join("")}-BN`;
+};
 
 const STATUSES: RagStatus[] = ["RED", "AMBER", "GREEN", "COMPLETE"];
 const CHUNK = 1_000;
@@ -103,8 +114,17 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
         role: "COORDINATOR" as const,
         agencyId: nsc.id,
         passwordHash,
+        caseAccess: true,
       },
-      ...Array.from({ length: size.accounts - 2 }, (_, i) => {
+      {
+        email: BENCH_CASEWORKER.email,
+        name: "Bench Caseworker",
+        role: "OFFICER" as const,
+        agencyId: agencies.find((a) => a.code === "SARI")!.id,
+        passwordHash,
+        caseAccess: true,
+      },
+      ...Array.from({ length: size.accounts - 3 }, (_, i) => {
         const role = i % 20 === 0 ? "COORDINATOR" : i % 7 === 0 ? "VIEWER" : "OFFICER";
         return {
           email: `partner${i + 1}@rhins.example`,
@@ -332,7 +352,7 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
       const receivedAt = new Date(Date.UTC(currentYear, 3, 1) - (size.reports - i) * 3 * 3_600_000);
       return {
         id,
-        reference: `RH-${String(i).padStart(4, "0")}-BN`,
+        reference: benchReference(i),
         receiptHash,
         receivedAt,
         reporterRole: i % 3 === 0 ? "WITNESS" : "VICTIM",
@@ -363,6 +383,80 @@ export async function buildDataset(db: Database, size: DatasetSize = FULL_SIZE):
         return { id, reportId, fromReporter: false, body };
       }),
     (data) => p.reportMessage.createMany({ data }),
+  );
+
+  // Each report's case: most closed, the rest at every open status, led by every agency in turn,
+  // with a timeline and actions, their text encrypted as the portal does.
+  const caseworkers = await p.user.findMany({ where: { caseAccess: true }, select: { id: true, agencyId: true } });
+  const statuses = ["CLOSED", "CLOSED", "CLOSED", "NEW", "TRIAGED", "IN_CONTACT", "SUPPORTING", "REFERRED"] as const;
+  const levels = ["STANDARD", "STANDARD", "MEDIUM", "HIGH"] as const;
+  await inChunks(
+    reportIds.map((id, i) => {
+      const status = statuses[i % statuses.length]!;
+      const agency = agencies[Math.floor(i / statuses.length) % agencies.length]!; // every status in each agency
+      const openedAt = new Date(Date.UTC(currentYear, 3, 1) - (size.reports - i) * 3 * 3_600_000);
+      const triaged = status !== "NEW";
+      return {
+        id,
+        reportId: id,
+        status,
+        openedAt,
+        strands: [strands[i % strands.length]!],
+        ...(triaged && {
+          assessment: "HATE_INCIDENT",
+          riskScore: i % 10,
+          riskScoredLevel: levels[i % levels.length]!,
+          riskLevel: levels[i % levels.length]!,
+          riskAnswers: encryption.encrypt('{"repeat":"YES"}', rowBinding("Case", "riskAnswers", id)),
+          leadAgencyId: agency.id,
+          caseworkerId: caseworkers.find((c) => c.agencyId === agency.id)?.id ?? null,
+          triagedAt: openedAt,
+          firstContactDue: new Date(openedAt.getTime() + 5 * 86_400_000),
+          firstContactAt: i % 5 === 0 ? null : openedAt,
+        }),
+        ...(status === "CLOSED" && {
+          closedAt: new Date(openedAt.getTime() + 30 * 86_400_000),
+          outcome: "SUPPORT_GIVEN",
+          closingSummary: encryption.encrypt("Support given; closed", rowBinding("Case", "closingSummary", id)),
+        }),
+      };
+    }),
+    (data) => p.case.createMany({ data }),
+  );
+  const entryKinds = ["CONTACT", "NOTE", "SUPPORT"] as const;
+  await inChunks(
+    reportIds.flatMap((caseId, i) =>
+      Array.from({ length: 3 }, (_, j) => {
+        const id = `00000000-0000-4000-a${j}00-${String(i).padStart(12, "0")}`;
+        const kind = entryKinds[j]!;
+        return {
+          id,
+          caseId,
+          kind,
+          body: encryption.encrypt(sentence(30, LOREM), rowBinding("CaseEntry", "body", id)),
+          ...(kind === "CONTACT" && { contactMethod: "PHONE", contactMade: true }),
+          ...(kind === "SUPPORT" && { supportKind: "EMOTIONAL", supportAccepted: true }),
+        };
+      }),
+    ),
+    (data) => p.caseEntry.createMany({ data }),
+  );
+  await inChunks(
+    reportIds.map((caseId, i) => {
+      const id = `00000000-0000-4000-b000-${String(i).padStart(12, "0")}`;
+      return {
+        id,
+        caseId,
+        description: encryption.encrypt(
+          "Call back to check they are safe",
+          rowBinding("CaseAction", "description", id),
+        ),
+        ownerId: caseworkers[i % caseworkers.length]!.id,
+        dueOn: new Date(Date.UTC(currentYear, (i % 12) as number, 1)),
+        doneAt: i % 3 === 0 ? null : new Date(Date.UTC(currentYear, 0, 1)),
+      };
+    }),
+    (data) => p.caseAction.createMany({ data }),
   );
 
   return {

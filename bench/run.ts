@@ -29,7 +29,14 @@ import {
   startServer,
   type ServerProcess,
 } from "../tests/helpers/server-process.ts";
-import { BENCH_ACCOUNT, BENCH_COORDINATOR, buildDataset, type DatasetSummary } from "./dataset.ts";
+import {
+  BENCH_ACCOUNT,
+  BENCH_CASEWORKER,
+  BENCH_COORDINATOR,
+  benchReference,
+  buildDataset,
+  type DatasetSummary,
+} from "./dataset.ts";
 import { type ReportLoad, reportLoad } from "./reports.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -64,7 +71,7 @@ interface Page {
   path: string;
   kind: "baseline" | "public" | "partner";
   /** Who asks for it: the council's officer, or a coordinator (the pages only they have). */
-  signedIn?: "officer" | "coordinator";
+  signedIn?: "officer" | "coordinator" | "caseworker";
 }
 
 interface Measurement {
@@ -392,7 +399,8 @@ async function main() {
     });
     const partner = await new HttpClient(server.url).signIn(BENCH_ACCOUNT.email, BENCH_ACCOUNT.password);
     const coordinator = await new HttpClient(server.url).signIn(BENCH_COORDINATOR.email, BENCH_COORDINATOR.password);
-    const cookies = { officer: partner.cookie, coordinator: coordinator.cookie };
+    const caseworker = await new HttpClient(server.url).signIn(BENCH_CASEWORKER.email, BENCH_CASEWORKER.password);
+    const cookies = { officer: partner.cookie, coordinator: coordinator.cookie, caseworker: caseworker.cookie };
     const year = yearSlug(dataset.currentYear);
     const allPages: Page[] = [
       { name: "/", path: "/", kind: "public" },
@@ -404,7 +412,10 @@ async function main() {
       { name: "plan page", path: `/partners/plans/${year}`, kind: "partner", signedIn: "officer" },
       { name: "print view", path: `/partners/plans/${year}/print`, kind: "partner", signedIn: "officer" },
       { name: "emails", path: "/partners/emails", kind: "partner", signedIn: "coordinator" },
-      { name: "new reports", path: "/partners/reports", kind: "partner", signedIn: "coordinator" },
+      { name: "case list, every case", path: "/partners/cases", kind: "partner", signedIn: "coordinator" },
+      { name: "triage queue", path: "/partners/cases?status=NEW", kind: "partner", signedIn: "coordinator" },
+      { name: "case list, one agency's", path: "/partners/cases?status=OPEN", kind: "partner", signedIn: "caseworker" },
+      { name: "a case", path: `/partners/cases/${benchReference(20)}`, kind: "partner", signedIn: "caseworker" },
     ];
     const pages = allPages.filter((page) => !ONLY || ONLY.some((prefix) => page.path.startsWith(prefix)));
     const publicPaths = allPages.filter((p) => p.kind === "public").map((p) => p.path);

@@ -192,20 +192,25 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
             report: { select: { reference: true, area: true, anonymous: true } },
             leadAgency: { select: { code: true } },
             caseworker: { select: { name: true } },
-            _count: {
-              select: {
-                actions: { where: { doneAt: null, dueOn: { lt: today } } },
-              },
-            },
           },
         }),
       ]);
-      const unread = await prisma.reportMessage.groupBy({
-        by: ["reportId"],
-        where: { fromReporter: true, readAt: null, reportId: { in: rows.map((r) => r.id) } },
-        _count: true,
-      });
+      // Counted for this page's cases only (a _count in the select counts every case's first).
+      const ids = rows.map((r) => r.id);
+      const [unread, overdue] = await Promise.all([
+        prisma.reportMessage.groupBy({
+          by: ["reportId"],
+          where: { fromReporter: true, readAt: null, reportId: { in: ids } },
+          _count: true,
+        }),
+        prisma.caseAction.groupBy({
+          by: ["caseId"],
+          where: { caseId: { in: ids }, doneAt: null, dueOn: { lt: today } },
+          _count: true,
+        }),
+      ]);
       const unreadByReport = new Map(unread.map((u) => [u.reportId, u._count]));
+      const overdueByCase = new Map(overdue.map((o) => [o.caseId, o._count]));
       return {
         total,
         cases: rows.map((r) => ({
@@ -219,7 +224,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
           caseworker: r.caseworker?.name ?? null,
           openedAt: r.openedAt,
           closedAt: r.closedAt,
-          overdueActions: r._count.actions,
+          overdueActions: overdueByCase.get(r.id) ?? 0,
           firstContactOverdue:
             r.status !== "CLOSED" &&
             r.firstContactAt === null &&
