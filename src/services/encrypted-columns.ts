@@ -46,9 +46,20 @@ export const REPORT_PERSONAL_COLUMNS = [
   "contact",
 ] as const satisfies readonly (keyof IncidentReport)[];
 
+/** A case's personal data, in the case's own tables: cleared with its report's (reports/retention.ts). */
+export const CASE_PERSONAL_COLUMNS = {
+  Case: ["riskAnswers", "riskReason", "closingSummary"],
+  CaseEntry: ["body", "crimeReference"],
+  CaseAction: ["description"],
+  PanelCase: ["decision"],
+} as const;
+
 export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   ...REPORT_PERSONAL_COLUMNS.map((column) => boundToRow("IncidentReport", column)),
   boundToRow("ReportMessage", "body"),
+  ...Object.entries(CASE_PERSONAL_COLUMNS).flatMap(([table, columns]) =>
+    columns.map((column) => boundToRow(table, column)),
+  ),
   boundToRow("ReportDraft", "answers", "key"),
   boundToRow("User", "totpSecret"),
   // services/pending-forms.ts: bound to the browser's key and the form's page.

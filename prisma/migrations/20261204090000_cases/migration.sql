@@ -118,6 +118,7 @@ CREATE TABLE "PanelAttendee" (
 
 -- CreateTable
 CREATE TABLE "PanelCase" (
+    "id" TEXT NOT NULL,
     "meetingId" INTEGER NOT NULL,
     "caseId" TEXT NOT NULL,
     "reasons" TEXT[],
@@ -126,7 +127,7 @@ CREATE TABLE "PanelCase" (
     "decidedAt" TIMESTAMP(3),
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
-    CONSTRAINT "PanelCase_pkey" PRIMARY KEY ("meetingId","caseId")
+    CONSTRAINT "PanelCase_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
@@ -170,6 +171,9 @@ CREATE INDEX "PanelMeeting_heldOn_idx" ON "PanelMeeting"("heldOn");
 
 -- CreateIndex
 CREATE INDEX "PanelCase_caseId_idx" ON "PanelCase"("caseId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "PanelCase_meetingId_caseId_key" ON "PanelCase"("meetingId", "caseId");
 
 -- AddForeignKey
 ALTER TABLE "User" ADD CONSTRAINT "User_reportingCentreId_fkey" FOREIGN KEY ("reportingCentreId") REFERENCES "ReportingCentre"("id") ON DELETE SET NULL ON UPDATE CASCADE;
@@ -236,6 +240,7 @@ ALTER TABLE "PanelCase" ADD CONSTRAINT "PanelCase_meetingId_fkey" FOREIGN KEY ("
 
 -- AddForeignKey
 ALTER TABLE "PanelCase" ADD CONSTRAINT "PanelCase_caseId_fkey" FOREIGN KEY ("caseId") REFERENCES "Case"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 
 
 -- Every report has a case from the moment it arrives: give the reports already made theirs.

@@ -26,14 +26,6 @@ export type CaseActor = Actor & CaseUser;
 /** Cases on one page of the case list. */
 export const CASES_PAGE_SIZE = 50;
 
-/** Encrypted columns of the case's own tables, each bound to [table, column, row id]. */
-export const CASE_PERSONAL_COLUMNS = {
-  Case: ["riskAnswers", "riskReason", "closingSummary"],
-  CaseEntry: ["body", "crimeReference"],
-  CaseAction: ["description"],
-  PanelCase: ["decision"],
-} as const;
-
 const day = (text: string) => new Date(`${text}T00:00:00.000Z`);
 
 export interface CaseFilters {
@@ -337,7 +329,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
           meetingId: p.meeting.id,
           heldOn: p.meeting.heldOn,
           reasons: p.reasons,
-          decision: unseal("PanelCase", "decision", `${p.meetingId}:${p.caseId}`, p.decision),
+          decision: unseal("PanelCase", "decision", p.id, p.decision),
           decidedAt: p.decidedAt,
         })),
       };

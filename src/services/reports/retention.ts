@@ -1,19 +1,23 @@
 // How long reports' personal data is kept, and the clearing of what is never submitted:
-// - each day, the personal data of a report (every encrypted column, and its messages' text) is
-//   deleted REPORT_RETENTION_MONTHS after its case closed, or after it was received for a report
-//   that asked for neither support nor the police (so no case will close it); its statistical columns stay, so the figures do;
+// - each day, the personal data of a report (every encrypted column, and its messages' text) and
+//   of its case (risk answers, notes, contact log, referrals' crime references, actions, closing
+//   summary, panel decisions) is deleted REPORT_RETENTION_MONTHS after its case closed, or after it
+//   was received for a report that asked for neither support nor the police and that nobody took
+//   up (its case still new); the statistical columns and the outcome stay, so the figures do;
 // - every 15 minutes, drafts of the online form past their expiry (2 hours idle) and rate-limit
 //   windows that have ended are deleted.
 // Both are safe to run twice, or on two instances at once.
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import type { AuditService } from "../audit.ts";
-import { REPORT_PERSONAL_COLUMNS } from "../encrypted-columns.ts";
+import { CASE_PERSONAL_COLUMNS, REPORT_PERSONAL_COLUMNS } from "../encrypted-columns.ts";
 
 export const RETENTION_JOB = "report-retention";
 export const EXPIRY_JOB = "report-drafts-expiry";
 
 const BATCH = 500;
-const PERSONAL_DATA_DELETED = Object.fromEntries(REPORT_PERSONAL_COLUMNS.map((column) => [column, null]));
+/** Every listed column set to null. */
+const nulls = (columns: readonly string[]) => Object.fromEntries(columns.map((column) => [column, null]));
+const PERSONAL_DATA_DELETED = nulls(REPORT_PERSONAL_COLUMNS);
 
 export interface RetentionOptions {
   audit: AuditService;
@@ -47,7 +51,11 @@ export function retentionService(prisma: PrismaClient, options: RetentionOptions
           { closedAt: { lt: cutoff } },
           // Asked for neither support nor the police (only recorded, or the question skipped): no
           // case will ever close it, so its time counts from when it was received.
-          { NOT: { wants: { hasSome: ["SUPPORT", "POLICE"] } }, receivedAt: { lt: cutoff } },
+          {
+            NOT: { wants: { hasSome: ["SUPPORT", "POLICE"] } },
+            receivedAt: { lt: cutoff },
+            OR: [{ case: null }, { case: { status: "NEW" as const } }],
+          },
         ],
       };
       let reports = 0;
@@ -66,6 +74,14 @@ export function retentionService(prisma: PrismaClient, options: RetentionOptions
             where: { reportId: { in: ids }, body: { not: null } },
             data: { body: null },
           });
+          const ofCases = { caseId: { in: ids } };
+          await tx.case.updateMany({
+            where: { id: { in: ids } },
+            data: { ...nulls(CASE_PERSONAL_COLUMNS.Case), personalDataDeletedAt: at },
+          });
+          await tx.caseEntry.updateMany({ where: ofCases, data: nulls(CASE_PERSONAL_COLUMNS.CaseEntry) });
+          await tx.caseAction.updateMany({ where: ofCases, data: nulls(CASE_PERSONAL_COLUMNS.CaseAction) });
+          await tx.panelCase.updateMany({ where: ofCases, data: nulls(CASE_PERSONAL_COLUMNS.PanelCase) });
           reports += cleared.count;
           messages += bodies.count;
         });
