@@ -8,6 +8,7 @@ import { accountService } from "./accounts.ts";
 import { agencyService } from "./agencies.ts";
 import { auditService } from "./audit.ts";
 import { caseService } from "./cases/cases.ts";
+import { caseNotificationService } from "./cases/notifications.ts";
 import { directoryService } from "./directory.ts";
 import { emailService } from "./email/emails.ts";
 import { smtpTransport } from "./email/transport.ts";
@@ -45,7 +46,8 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
   const emails = emailService(db.prisma, { encryption, audit, logger, queue, transport });
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, emails });
   const plans = planService(db.prisma);
-  const cases = caseService(db.prisma, { encryption, audit });
+  const caseNotifications = caseNotificationService(db.prisma, { emails, publicBaseUrl: config.publicBaseUrl });
+  const cases = caseService(db.prisma, { encryption, audit, notifications: caseNotifications });
   const planDocuments = planDocumentService(plans);
   return {
     health: healthService(db),
@@ -74,6 +76,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
       queue,
     }),
     cases,
+    caseNotifications,
     retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),
     queue,
     emails,

@@ -46,7 +46,13 @@ const EXAMPLES: { [T in TemplateName]: TemplateParams[T] } = {
     requestedBy: "Chris Coordinator",
     url: items[0]!.url,
   },
-  "report-received": { references: ["RH-7K3Q-P9", "RH-22MX-4T"], total: 3, url: `${base}/partners/reports` },
+  "report-received": { references: ["RH-7K3Q-P9", "RH-22MX-4T"], total: 3, url: `${base}/partners/cases?status=NEW` },
+  "case-safeguarding-override": { reference: "RH-7K3Q-P9", url: `${base}/partners/cases/RH-7K3Q-P9` },
+  "case-reminder": {
+    firstContact: ["RH-7K3Q-P9"],
+    actionsDue: ["RH-22MX-4T", "RH-9PQR-ST"],
+    url: `${base}/partners/updates#your-cases`,
+  },
 };
 
 describe.each(TEMPLATE_NAMES)("the %s email", (template) => {

@@ -158,9 +158,6 @@ CREATE INDEX "CaseAction_caseId_idx" ON "CaseAction"("caseId");
 CREATE INDEX "CaseAction_ownerId_doneAt_dueOn_idx" ON "CaseAction"("ownerId", "doneAt", "dueOn");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "CaseReminderSent_emailMessageId_key" ON "CaseReminderSent"("emailMessageId");
-
--- CreateIndex
 CREATE INDEX "CaseReminderSent_caseId_idx" ON "CaseReminderSent"("caseId");
 
 -- CreateIndex

@@ -10,6 +10,7 @@ import { FieldError, ServiceError, notFound } from "../errors.ts";
 import { normaliseReference } from "../reports/follow-up.ts";
 import { londonDay } from "../reminders/working-days.ts";
 import { type CaseUser, caseScope, hasCaseAccess } from "./access.ts";
+import type { CaseNotificationService } from "./notifications.ts";
 import { type RiskLevel, firstContactDue } from "./risk.ts";
 import {
   type Assessment,
@@ -72,8 +73,8 @@ export type EntryInput =
 export interface CaseServiceOptions {
   encryption: EncryptionService;
   audit: AuditService;
-  /** Tells coordinators of a safeguarding override (by reference only). */
-  onSafeguardingOverride?: (reference: string, db: Db) => Promise<void>;
+  /** Tells coordinators of a safeguarding override, by reference only (services/cases/notifications.ts). */
+  notifications?: Pick<CaseNotificationService, "safeguardingOverride" | "dispatch">;
   now?: () => Date;
 }
 
@@ -405,6 +406,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
 
     /** A contact attempt, note, support offered or referral; the case moves forward when work shows it. */
     async addEntry(actor: CaseActor, reference: string, entry: EntryInput) {
+      const emailIds: number[] = [];
       await prisma.$transaction(async (tx) => {
         const kase = await findVisible(actor, reference, tx);
         if (kase.status === "CLOSED") throw new ServiceError(409, "This case is closed. Reopen it to record more");
@@ -450,7 +452,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
             await record(actor, "case.safeguarding-override", kase.report.reference, tx, {
               referralTo: entry.referralTo,
             });
-            await options.onSafeguardingOverride?.(kase.report.reference, tx);
+            emailIds.push(...((await options.notifications?.safeguardingOverride(kase.report.reference, tx)) ?? []));
           }
         }
         await tx.caseEntry.create({ data: { ...data, status: status === kase.status ? null : status } });
@@ -465,6 +467,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
           ...(status !== kase.status ? { status } : {}),
         });
       });
+      if (emailIds.length) await options.notifications?.dispatch(emailIds);
     },
 
     /** A status chosen by hand (the working statuses; closing has its own form). */

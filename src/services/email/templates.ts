@@ -52,6 +52,10 @@ export interface TemplateParams {
    * they say. One email tells of every report since the last one (`total`; the first few listed).
    */
   "report-received": { references: string[]; total: number; url: string };
+  /** A caseworker shared a person's details without their consent, to keep someone safe. */
+  "case-safeguarding-override": { reference: string; url: string };
+  /** Cases whose first contact or actions are due: references only. */
+  "case-reminder": { firstContact: string[]; actionsDue: string[]; url: string };
 }
 
 export type TemplateName = keyof TemplateParams;
@@ -70,6 +74,11 @@ const SUBJECTS: { [T in TemplateName]: (p: TemplateParams[T]) => string } = {
     p.total === 1
       ? `A new hate incident report ${p.references[0]} was received`
       : `${p.total} new hate incident reports were received`,
+  "case-safeguarding-override": (p) => `A safeguarding override was recorded on case ${p.reference}`,
+  "case-reminder": (p) => {
+    const n = p.firstContact.length + p.actionsDue.length;
+    return `${n} ${n === 1 ? "thing is" : "things are"} due on your cases`;
+  },
 };
 
 /** Which view pair each template uses: the three reminders share one. */
@@ -81,6 +90,8 @@ const VIEWS: Record<TemplateName, string> = {
   "overdue-summary": "overdue-summary",
   "more-needed": "more-needed",
   "report-received": "report-received",
+  "case-safeguarding-override": "case-safeguarding-override",
+  "case-reminder": "case-reminder",
 };
 
 export const TEMPLATE_NAMES = Object.keys(VIEWS) as TemplateName[];
