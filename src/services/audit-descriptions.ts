@@ -3,6 +3,15 @@
 // update: status Amber → Red, commentary changed"). The names of the commitments, risks, plans,
 // objectives, agencies and accounts the events refer to are looked up for a whole page at once
 // (one query for each kind of record), so a page costs the same whatever is on it.
+import { RISK_LEVEL_TEXT, type RiskLevel } from "./cases/risk.ts";
+import {
+  ASSESSMENTS,
+  type Assessment,
+  CASE_STATUS_TEXT,
+  type CaseStatus,
+  OUTCOMES,
+  type Outcome,
+} from "./cases/rules.ts";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import { STATUS_TAGS } from "../content/status.ts";
 import { yearLabel } from "./plan/year.ts";
@@ -305,6 +314,31 @@ const DESCRIBERS: Record<string, Describer> = {
     const reports = num(a.reports) ?? 0;
     return `Deleted the personal data of ${reports} hate incident ${reports === 1 ? "report" : "reports"} at the end of ${num(a.retentionMonths) ?? "their"} months' retention (their figures are kept)`;
   },
+  // Cases are named by their report's reference, and say what was done, never what was written.
+  "case.viewed": (e) => `Opened case ${e.entityId}`,
+  "case.printed": (e) => `Printed everything held on case ${e.entityId} (subject access)`,
+  "case.triaged": (e) => {
+    const a = obj(e.after);
+    const level = RISK_LEVEL_TEXT[str(a.riskLevel) as RiskLevel];
+    return `Triaged case ${e.entityId}: ${ASSESSMENTS[str(a.assessment) as Assessment]?.toLowerCase() ?? "assessed"}${level ? `, ${level.toLowerCase()} risk${a.riskOverridden ? " (level changed by the caseworker)" : ""}` : ""}`;
+  },
+  "case.contact-recorded": (e) => `Recorded a contact attempt on case ${e.entityId}`,
+  "case.note-recorded": (e) => `Added a note to case ${e.entityId}`,
+  "case.support-recorded": (e) => `Recorded support offered on case ${e.entityId}`,
+  "case.referral-recorded": (e) => `Recorded a referral on case ${e.entityId}`,
+  "case.safeguarding-override": (e) =>
+    `Shared the person's details without consent (a safeguarding override) on case ${e.entityId}`,
+  "case.status-changed": (e) =>
+    `Changed case ${e.entityId}'s status: ${CASE_STATUS_TEXT[str(obj(e.after).from) as CaseStatus] ?? "?"} → ${CASE_STATUS_TEXT[str(obj(e.after).to) as CaseStatus] ?? "?"}`,
+  "case.consent-recorded": (e) =>
+    obj(e.after).consentToShare
+      ? `Recorded consent to share the person's details on case ${e.entityId}`
+      : `Recorded that the person does not agree to their details being shared on case ${e.entityId}`,
+  "case.action-added": (e) => `Added an action to case ${e.entityId}, due ${dateText(obj(e.after).dueOn)}`,
+  "case.action-done": (e) => `Marked an action on case ${e.entityId} as done`,
+  "case.closed": (e) =>
+    `Closed case ${e.entityId}: ${OUTCOMES[str(obj(e.after).outcome) as Outcome]?.toLowerCase() ?? "closed"}`,
+  "case.reopened": (e) => `Reopened case ${e.entityId}`,
   "encryption.key-rotated": (e) => {
     const a = obj(e.after);
     const failed = num(a.failed) ?? 0;

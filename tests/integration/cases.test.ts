@@ -408,6 +408,8 @@ describe("the audit trail", () => {
     const rows = trail.text.match(/<tr class="govuk-table__row">/g) ?? [];
     expect(rows.length).toBeGreaterThanOrEqual(4); // received, viewed, triaged, viewed (and the head)
     expect(trail.text).toContain(reference);
+    expect(trail.text).toContain(`Triaged case ${reference}: hate crime, standard risk`);
+    expect(trail.text).toContain(`Opened case ${reference}`);
     expect((await coordinator.get(casePage(reference))).text).toContain(`href="/partners/audit?case=${reference}"`);
     const other = await triaged();
     expect((await coordinator.get(`/partners/audit?case=${reference}`)).text).not.toContain(other);
