@@ -9,6 +9,7 @@ import { agencyService } from "./agencies.ts";
 import { auditService } from "./audit.ts";
 import { caseService } from "./cases/cases.ts";
 import { caseNotificationService } from "./cases/notifications.ts";
+import { panelService } from "./cases/panel.ts";
 import { directoryService } from "./directory.ts";
 import { emailService } from "./email/emails.ts";
 import { smtpTransport } from "./email/transport.ts";
@@ -76,6 +77,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
       queue,
     }),
     cases,
+    panel: panelService(db.prisma, { encryption, audit, cases }),
     caseNotifications,
     retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),
     queue,

@@ -17,6 +17,7 @@ import { planAdminRoutes } from "./plan/admin.ts";
 import { planDocumentRoutes } from "./plan/documents.ts";
 import { progressRoutes } from "./plan/progress.ts";
 import { caseRoutes } from "./cases/index.ts";
+import { panelRoutes } from "./cases/panel.ts";
 import { reviewRoutes } from "./plan/reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
 import { sessionRoutes } from "./session.ts";
@@ -47,6 +48,7 @@ export function partnerRouteTable(
     ...planAdminRoutes(services),
     ...planDocumentRoutes(services),
     ...caseRoutes(services),
+    ...panelRoutes(services),
   ];
 }
 

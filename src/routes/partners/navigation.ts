@@ -10,6 +10,7 @@ const LINKS: readonly { href: string; text: string; roles: readonly string[]; ne
   { href: "/partners/updates", text: "Your updates", roles: ["COORDINATOR", "OFFICER"] },
   { href: "/partners/plans", text: "Plans", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/cases", text: "Cases", roles: ["COORDINATOR", "OFFICER"], needs: "cases" },
+  { href: "/partners/panel", text: "Review Panel", roles: ["COORDINATOR"], needs: "cases" },
   { href: "/partners/agencies", text: "Agencies", roles: ["COORDINATOR"] },
   { href: "/partners/directory", text: "Directory", roles: ["COORDINATOR"] },
   { href: "/partners/accounts", text: "Accounts", roles: ["COORDINATOR"] },
