@@ -55,6 +55,8 @@ export interface AccountInput {
   agencyId: number | null;
   /** May see and work on cases (services/cases/access.ts); never a viewer's. */
   caseAccess: boolean;
+  /** The reporting centre (ReportingCentre) whose staff this person is, if any: an active one. */
+  reportingCentreId: number | null;
 }
 
 export interface AccountsOptions {
@@ -148,6 +150,7 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
     agencyId: number | null;
     active: boolean;
     caseAccess: boolean;
+    reportingCentreId: number | null;
   }) => ({
     name: u.name,
     email: u.email,
@@ -155,24 +158,47 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
     agencyId: u.agencyId,
     active: u.active,
     caseAccess: u.caseAccess,
+    reportingCentreId: u.reportingCentreId,
   });
 
-  async function checkAccountRules(input: AccountInput, existingId?: number) {
+  async function checkAccountRules(
+    input: AccountInput,
+    existing?: {
+      id: number;
+      role: Role;
+      agencyId: number | null;
+      caseAccess: boolean;
+      reportingCentreId: number | null;
+    },
+  ) {
     const clash = await prisma.user.findUnique({ where: { email: normaliseEmail(input.email) } });
-    if (clash && clash.id !== existingId)
+    if (clash && clash.id !== existing?.id)
       throw new FieldError("email", "An account with this email address already exists");
     if (input.role === "OFFICER" && input.agencyId === null)
       throw new FieldError("agencyId", "Select the officer's agency");
-    if (input.caseAccess && !mayHoldCaseAccess(input))
+    if (input.caseAccess && !mayHoldCaseAccess(input)) {
+      // Making someone who has case access a viewer, keeping the box ticked, is a mistake on the role.
+      if (existing && existing.caseAccess && mayHoldCaseAccess(existing))
+        throw new FieldError(
+          "role",
+          "This account has case access, so it cannot be made a viewer. Untick case access to make them a viewer",
+        );
       throw new FieldError(
         "caseAccess",
         "Viewers cannot have case access. Make them an officer first, or untick case access",
       );
+    }
     // Only active agencies may be chosen, apart from the one the account already has.
-    const current =
-      existingId === undefined ? null : (await prisma.user.findUnique({ where: { id: existingId } }))?.agencyId;
-    if (input.agencyId !== null && !(await agenciesOffered(prisma, [input.agencyId], [current]))) {
+    if (input.agencyId !== null && !(await agenciesOffered(prisma, [input.agencyId], [existing?.agencyId]))) {
       throw new FieldError("agencyId", "Select an agency from the list");
+    }
+    // Likewise reporting centres: an active one, or the one the account is already linked to.
+    if (input.reportingCentreId !== null && input.reportingCentreId !== existing?.reportingCentreId) {
+      const centre = await prisma.reportingCentre.findUnique({
+        where: { id: input.reportingCentreId },
+        select: { active: true },
+      });
+      if (!centre?.active) throw new FieldError("reportingCentreId", "Select a reporting centre from the list");
     }
   }
 
@@ -238,7 +264,7 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
 
     async list() {
       const users = await prisma.user.findMany({
-        include: { agency: true },
+        include: { agency: true, reportingCentre: { select: { name: true, town: true } } },
         orderBy: [{ active: "desc" }, { name: "asc" }],
       });
       const at = now();
@@ -268,7 +294,7 @@ export function accountService(prisma: PrismaClient, options: AccountsOptions) {
       // Another coordinator decides who sees cases, so nobody gives themselves special category data.
       if (id === actor.id && input.caseAccess !== before.caseAccess)
         throw new FieldError("caseAccess", "You cannot change your own case access. Ask another coordinator");
-      await checkAccountRules(input, id);
+      await checkAccountRules(input, before);
       return prisma.$transaction(async (tx) => {
         const after = await tx.user.update({ where: { id }, data: { ...input, email: normaliseEmail(input.email) } });
         await audit.record(

@@ -37,6 +37,8 @@ export interface Names {
   users: Map<number, string>;
   agencies: Map<number, string>;
   agencyCodes: Map<string, string>;
+  /** Reporting centres an account was linked to (absent when a page names none). */
+  centres?: Map<number, string>;
 }
 
 type Json = Record<string, unknown>;
@@ -99,6 +101,7 @@ const FIELD_LABELS: Record<string, string> = {
   agencyId: "agency",
   active: "active",
   caseAccess: "case access",
+  reportingCentreId: "reporting centre",
   code: "code",
   website: "website",
   address: "address",
@@ -133,6 +136,21 @@ function valueText(field: string, value: unknown, names: Names): string {
   return String(value);
 }
 
+const centreName = (value: unknown, names: Names) => {
+  const id = num(value);
+  return (id !== undefined && names.centres?.get(id)) || "a reporting centre that has been deleted";
+};
+
+/** An account's case access and reporting centre, said as what was done rather than "yes → no". */
+function accountChange(field: string, from: unknown, to: unknown, names: Names): string | undefined {
+  if (field === "caseAccess") return to === true ? "case access given" : "case access removed";
+  if (field === "reportingCentreId") {
+    if (to === null || to === undefined) return `no longer linked to ${centreName(from, names)}`;
+    return `linked to reporting centre ${centreName(to, names)}`;
+  }
+  return undefined;
+}
+
 /** "title changed, rating Amber → Red": what differs between two snapshots, in plain words. */
 export function changes(before: unknown, after: unknown, names: Names): string[] {
   const b = obj(before);
@@ -144,6 +162,11 @@ export function changes(before: unknown, after: unknown, names: Names): string[]
     const from = b[field];
     const to = a[field];
     if (JSON.stringify(from ?? null) === JSON.stringify(to ?? null)) continue;
+    const said = accountChange(field, from, to, names);
+    if (said !== undefined) {
+      out.push(said);
+      continue;
+    }
     const fromText = valueText(field, from, names);
     const toText = valueText(field, to, names);
     const long = [
@@ -270,7 +293,12 @@ const DESCRIBERS: Record<string, Describer> = {
   "account.created": (e, n) => {
     const a = obj(e.after);
     const agency = valueText("agencyId", a.agencyId, n);
-    return `Added an account for ${str(a.name)} (${str(a.email)}): ${valueText("role", a.role, n)}${agency === "none" ? "" : `, ${agency}`}`;
+    const extras = [
+      agency === "none" ? "" : agency,
+      a.caseAccess === true ? "case access given" : "",
+      num(a.reportingCentreId) === undefined ? "" : `linked to reporting centre ${centreName(a.reportingCentreId, n)}`,
+    ].filter(Boolean);
+    return `Added an account for ${str(a.name)} (${str(a.email)}): ${[valueText("role", a.role, n), ...extras].join(", ")}`;
   },
   "account.updated": (e, n) => `Changed ${recordName(e, n)}'s account: ${list(changes(e.before, e.after, n))}`,
   "account.role-changed": (e, n) =>
@@ -376,6 +404,7 @@ function references(events: DescribedEvent[]) {
     plans: new Set<number>(),
     users: new Set<number>(),
     agencies: new Set<number>(),
+    centres: new Set<number>(),
   };
   const add = (set: Set<number>, value: unknown) => {
     const id = num(value);
@@ -425,6 +454,10 @@ function references(events: DescribedEvent[]) {
       add(ids.agencies, v);
     add(ids.objectives, b.objectiveId);
     add(ids.objectives, a.objectiveId);
+    if (e.entityType === "User") {
+      add(ids.centres, b.reportingCentreId);
+      add(ids.centres, a.reportingCentreId);
+    }
   }
   return ids;
 }
@@ -435,7 +468,7 @@ export async function namesFor(prisma: PrismaClient, events: DescribedEvent[]): 
   const needsCodes = events.some((e) => quarterId(e.entityId)?.code !== undefined);
   const inIds = (set: Set<number>) => ({ id: { in: [...set] } });
   const none = <T>(set: Set<number>, query: () => Promise<T[]>) => (set.size === 0 ? Promise.resolve([]) : query());
-  const [commitments, risks, objectives, plans, users, agencies] = await Promise.all([
+  const [commitments, risks, objectives, plans, users, agencies, centres] = await Promise.all([
     none(ids.commitments, () =>
       prisma.commitment.findMany({
         where: inIds(ids.commitments),
@@ -465,6 +498,9 @@ export async function namesFor(prisma: PrismaClient, events: DescribedEvent[]): 
     ids.agencies.size === 0 && !needsCodes
       ? Promise.resolve([])
       : prisma.agency.findMany({ select: { id: true, code: true, name: true } }),
+    none(ids.centres, () =>
+      prisma.reportingCentre.findMany({ where: inIds(ids.centres), select: { id: true, name: true, town: true } }),
+    ),
   ]);
   const of = (startYear: number) => `the ${yearLabel(startYear)} plan`;
   return {
@@ -480,5 +516,6 @@ export async function namesFor(prisma: PrismaClient, events: DescribedEvent[]): 
     users: new Map(users.map((u) => [u.id, `${u.name} (${u.email})`])),
     agencies: new Map(agencies.map((a) => [a.id, a.name])),
     agencyCodes: new Map(agencies.map((a) => [a.code, a.name])),
+    centres: new Map(centres.map((c) => [c.id, `${c.name}, ${c.town}`])),
   };
 }

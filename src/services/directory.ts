@@ -294,6 +294,17 @@ export function directoryService(prisma: PrismaClient, audit: AuditService = aud
     /** Every reporting centre, shown or hidden, by town then name. */
     allCentres: () => prisma.reportingCentre.findMany({ orderBy: [{ town: "asc" }, { name: "asc" }, { id: "asc" }] }),
 
+    /**
+     * The reporting centres an account may be linked to, by town then name: the active ones, and
+     * the one `keep` (an account's current centre) even when it is hidden.
+     */
+    centresOffered: (keep: number | null = null) =>
+      prisma.reportingCentre.findMany({
+        where: keep === null ? { active: true } : { OR: [{ active: true }, { id: keep }] },
+        orderBy: [{ town: "asc" }, { name: "asc" }, { id: "asc" }],
+        select: { id: true, name: true, town: true, active: true },
+      }),
+
     /** Every support service, shown or hidden, by name. */
     allSupportServices: () => prisma.supportService.findMany({ orderBy: [{ name: "asc" }, { id: "asc" }] }),
 

@@ -27,6 +27,10 @@ const accountForm = z.object({
       .transform(Number),
   ]),
   caseAccess: z.enum(["", "yes"], "Choose from the options").transform((v) => v === "yes"),
+  reportingCentreId: z
+    .string()
+    .regex(/^(\d{1,9})?$/, "Select a reporting centre from the list")
+    .transform((v) => (v === "" ? null : Number(v))),
 });
 
 /** A confirmation page's button sends nothing but the CSRF token. */
@@ -48,12 +52,14 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
       errors?: FormErrors;
       status?: number;
       keepAgencyId?: number | null;
+      keepCentreId?: number | null;
     },
   ) {
     res.status(model.status ?? 200).render("pages/partners/accounts/form", {
       area: "partners",
       user: res.locals.user,
       agencies: await services.agencies.offered([model.keepAgencyId]),
+      centres: await services.directory.centresOffered(model.keepCentreId ?? null),
       roles: Object.entries(ROLE_LABELS).map(([value, label]) => ({ value, label })),
       ...model,
     });
@@ -133,12 +139,14 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
         title: `Change ${account.name}`,
         action: `/partners/accounts/${account.id}`,
         keepAgencyId: account.agencyId,
+        keepCentreId: account.reportingCentreId,
         values: {
           name: account.name,
           email: account.email,
           role: account.role,
           agencyId: String(account.agencyId ?? ""),
           caseAccess: account.caseAccess ? "yes" : "",
+          reportingCentreId: String(account.reportingCentreId ?? ""),
         },
       });
     }),
@@ -150,6 +158,7 @@ export function accountsRoutes(services: Services): PartnerRoute[] {
         title: `Change ${account.name}`,
         action: `/partners/accounts/${id}`,
         keepAgencyId: account.agencyId,
+        keepCentreId: account.reportingCentreId,
       };
       const form = parseForm(accountForm, req.body);
       if (!form.ok) return renderForm(res, { ...model, values: form.values, errors: form.errors, status: 400 });
