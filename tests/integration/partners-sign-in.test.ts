@@ -100,7 +100,10 @@ describe("the partner behind a session", () => {
       agencyId: partners.officer.agencyId,
       agencyCode: "NSC",
       twoFactorEnabled: false,
+      caseAccess: false,
+      reportingCentreId: null,
     });
+    expect(await accounts.findSessionUser(partners.sariCaseworker.id)).toMatchObject({ caseAccess: true });
     expect(await accounts.findSessionUser(partners.viewer.id)).toMatchObject({ agencyId: null, agencyCode: null });
     await db.prisma.user.update({ where: { id: partners.spare.id }, data: { totpEnabledAt: new Date() } });
     expect(await accounts.findSessionUser(partners.spare.id)).toMatchObject({ twoFactorEnabled: true });
