@@ -17,7 +17,8 @@
 // for each mutant instead, a fresh process with the mutant active from the start, and counts any
 // failure: slower (every test for every mutant, so give it a few lines: `--mutate <file>:17-20`),
 // and the judge of what the Vitest runner reports as survived. MUTATION_PROJECT=unit runs only
-// the unit tests there, enough for password-policy.ts, authentication.ts and review-rules.ts.
+// the unit tests there, enough for password-policy.ts, authentication.ts, review-rules.ts and the
+// case rules (src/services/cases/rules.ts, risk.ts, access.ts).
 const command = process.env.MUTATION_RUNNER === "command";
 const vitestConfig = "tests/mutation/vitest.config.ts";
 const project = process.env.MUTATION_PROJECT ? ` --project ${process.env.MUTATION_PROJECT}` : "";
@@ -45,6 +46,12 @@ export default {
     "src/services/password-policy.ts",
     // Access: who may use each partner route, and where sign-in may send someone afterwards.
     "src/middleware/authentication.ts",
+    // Cases: the statuses and how a case moves between them, the consent gate, closing, days open.
+    "src/services/cases/rules.ts",
+    // The victim risk assessment: the score, its levels, a changed level's reason, first contact due.
+    "src/services/cases/risk.ts",
+    // Case access: never a viewer's; coordinators see every case, officers their agency's; the Panel.
+    "src/services/cases/access.ts",
   ],
   // The machine has two cores, shared with whoever else runs tests: one mutant at a time.
   concurrency: 1,

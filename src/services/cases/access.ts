@@ -9,12 +9,6 @@ export interface CaseUser {
   caseAccess: boolean;
 }
 
-/** The parts of a case these rules read. */
-export interface CaseAgencies {
-  leadAgencyId: number | null;
-  sharedAgencyIds: readonly number[];
-}
-
 export const hasCaseAccess = (user: CaseUser): boolean => user.caseAccess && user.role !== "VIEWER";
 
 /** Every case, or the cases of one agency, or none. */
@@ -24,13 +18,6 @@ export function caseScope(user: CaseUser): CaseScope {
   if (!hasCaseAccess(user)) return { none: true };
   if (user.role === "COORDINATOR") return { all: true };
   return user.agencyId === null ? { none: true } : { agencyId: user.agencyId };
-}
-
-export function canSeeCase(user: CaseUser, kase: CaseAgencies): boolean {
-  const scope = caseScope(user);
-  if ("all" in scope) return true;
-  if ("none" in scope) return false;
-  return kase.leadAgencyId === scope.agencyId || kase.sharedAgencyIds.includes(scope.agencyId);
 }
 
 /** Only coordinators with case access run the Review Panel: it brings every agency's cases together. */
