@@ -1,5 +1,6 @@
 // Reading a submitted form: refuse what no form of ours sends (unknown or repeated fields), then
-// validate with zod and turn its messages into the GOV.UK error summary and field messages.
+// validate with zod and turn its messages into the GOV.UK error summary and field messages; and
+// reading a GOV.UK date input.
 import { z } from "zod";
 import { FieldError, ServiceError } from "../services/errors.ts";
 
@@ -102,3 +103,28 @@ export const idParam = (value: unknown): number | undefined => {
   const n = typeof value === "string" && /^\d{1,9}$/.test(value) ? Number(value) : NaN;
   return Number.isSafeInteger(n) && n > 0 ? n : undefined;
 };
+
+/**
+ * Reads a GOV.UK date input (day, month, year) as the end of that day (23:59:59 UTC), the way
+ * the default deadline is stored; or the message to show.
+ */
+export function parseDateParts(
+  day: string,
+  month: string,
+  year: string,
+  name = "deadline",
+): { date: Date } | { error: string } {
+  const parts = [day.trim(), month.trim(), year.trim()];
+  const names = ["day", "month", "year"];
+  if (parts.every((p) => p === ""))
+    return { error: `Enter the ${name === "deadline" ? "deadline for updates" : name}` };
+  const missing = names.filter((_, i) => parts[i] === "");
+  if (missing.length > 0) return { error: `The ${name} must include a ${missing.join(" and a ")}` };
+  if (!parts.every((p) => /^\d+$/.test(p))) return { error: `The ${name} must be a real date` };
+  if (!/^\d{4}$/.test(parts[2]!)) return { error: "The year must include 4 numbers" };
+  const [d, m, y] = parts.map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d, 23, 59, 59));
+  if (m < 1 || m > 12 || date.getUTCDate() !== d || date.getUTCMonth() !== m - 1)
+    return { error: `The ${name} must be a real date` };
+  return { date };
+}

@@ -16,7 +16,7 @@ import { smtpTransport } from "./email/transport.ts";
 import { type EncryptionKeys, encryptionService } from "./encryption.ts";
 import { healthService } from "./health.ts";
 import { pendingFormService } from "./pending-forms.ts";
-import { planAdminService } from "./plan/admin.ts";
+import { planAdminService } from "./plan/admin/index.ts";
 import { planDocumentService } from "./plan/document.ts";
 import { planService } from "./plan/plans.ts";
 import { progressService } from "./plan/progress.ts";

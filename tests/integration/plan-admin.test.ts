@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../src/db/database.ts";
 import { seed } from "../../src/db/seed.ts";
 import type { RagStatus } from "../../src/generated/prisma/enums.ts";
-import { planAdminRoutes } from "../../src/routes/partners/plan/admin.ts";
+import { planAdminRoutes } from "../../src/routes/partners/plan/admin/index.ts";
 import { defaultDeadline } from "../../src/services/plan/year.ts";
 import { axeViolations, htmlErrors } from "../helpers/accessibility.ts";
 import { testApp } from "../helpers/app.ts";

@@ -1,7 +1,7 @@
 // The plan administration's pure rules: reordering, roll-over decisions, shortening drafted text
 // and reading the deadline's date input.
 import { describe, expect, it } from "vitest";
-import { parseDateParts } from "../../src/routes/partners/plan/admin.ts";
+import { parseDateParts } from "../../src/routes/forms.ts";
 import {
   type RecordedReview,
   carriedForward,
@@ -10,7 +10,7 @@ import {
   newPlanTitle,
   reordered,
   shorten,
-} from "../../src/services/plan/admin.ts";
+} from "../../src/services/plan/admin/index.ts";
 
 const r = (quarter: number, status: RecordedReview["status"], commentary = ""): RecordedReview => ({
   quarter,

@@ -13,7 +13,7 @@ import { auditRoutes } from "./audit.ts";
 import { directoryRoutes } from "./directory.ts";
 import { emailRoutes } from "./emails.ts";
 import { partnerNavigation } from "./navigation.ts";
-import { planAdminRoutes } from "./plan/admin.ts";
+import { planAdminRoutes } from "./plan/admin/index.ts";
 import { planDocumentRoutes } from "./plan/documents.ts";
 import { progressRoutes } from "./plan/progress.ts";
 import { caseRoutes } from "./cases/index.ts";

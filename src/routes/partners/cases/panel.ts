@@ -10,8 +10,15 @@ import { PANEL_REASONS, type PanelReason } from "../../../services/cases/panel.t
 import { FieldError, ServiceError, notFound } from "../../../services/errors.ts";
 import type { Services } from "../../../services/index.ts";
 import { OTHER_AREAS, STRANDS } from "../../../services/reports/questions.ts";
-import { type FormErrors, type FormValues, addError, fieldErrors, idParam, parseForm } from "../../forms.ts";
-import { parseDateParts } from "../plan/admin.ts";
+import {
+  type FormErrors,
+  type FormValues,
+  addError,
+  fieldErrors,
+  idParam,
+  parseDateParts,
+  parseForm,
+} from "../../forms.ts";
 import { get, post, type PartnerRoute } from "../route-table.ts";
 import { word, words } from "./answers.ts";
 import { MAX_CASE_TEXT, version } from "./forms.ts";

@@ -20,8 +20,15 @@ import {
 import { FieldError, notFound } from "../../../services/errors.ts";
 import type { Services } from "../../../services/index.ts";
 import { STRANDS } from "../../../services/reports/questions.ts";
-import { type FormErrors, type FormValues, addError, fieldErrors, parseFields, parseForm } from "../../forms.ts";
-import { parseDateParts } from "../plan/admin.ts";
+import {
+  type FormErrors,
+  type FormValues,
+  addError,
+  fieldErrors,
+  parseDateParts,
+  parseFields,
+  parseForm,
+} from "../../forms.ts";
 import { get, post, type PartnerRoute } from "../route-table.ts";
 import { casePath, referenceOf } from "./links.ts";
 import {
