@@ -335,6 +335,8 @@ const DESCRIBERS: Record<string, Describer> = {
   "purpose.updated": (e, n) => `Changed ${recordName(e, n)}: ${list(changes(e.before, e.after, n))}`,
   // Reports are named by their reference only: the trail never holds what a report says.
   "report.received": (e) => `Hate incident report ${e.entityId} was received from the online form`,
+  "report.entered": (e, n) =>
+    `Entered hate incident report ${e.entityId} for someone at ${centreName(obj(e.after).reportingCentreId, n)}`,
   "report.viewed": (e) => `Opened hate incident report ${e.entityId}`,
   "report.message-sent": (e) => `Sent a message to the reporter of hate incident report ${e.entityId}`,
   "report.personal-data-deleted": (e) => {
@@ -454,7 +456,7 @@ function references(events: DescribedEvent[]) {
       add(ids.agencies, v);
     add(ids.objectives, b.objectiveId);
     add(ids.objectives, a.objectiveId);
-    if (e.entityType === "User") {
+    if (e.entityType === "User" || e.entityType === "IncidentReport") {
       add(ids.centres, b.reportingCentreId);
       add(ids.centres, a.reportingCentreId);
     }

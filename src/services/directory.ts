@@ -208,6 +208,11 @@ export function directoryService(prisma: PrismaClient, audit: AuditService = aud
       return towns.list;
     },
 
+    /** One reporting centre's name and town (for its staff's pages), or null if it was deleted. */
+    async centre(id: number): Promise<{ id: number; name: string; town: string } | null> {
+      return prisma.reportingCentre.findUnique({ where: { id }, select: { id: true, name: true, town: true } });
+    },
+
     /**
      * Active reporting centres matching the filter, ordered by town then name, with the towns and
      * offers to choose from and what in the filter matched nothing we know.

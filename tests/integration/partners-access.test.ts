@@ -101,6 +101,7 @@ function concretePath(path: string) {
     .replace(/:(purposeId|achievementId|objectiveId|commitmentId|riskId)/g, (_m, name: string) => seededPlan[name]!)
     .replace(":quarter", "1")
     .replace(":kind", "contact")
+    .replace(":slug", "who") // the first step of a report entered at a reporting centre
     .replace(":reference", reportReference)
     .replace(":token", "no-such-token");
 }

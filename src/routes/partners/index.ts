@@ -17,6 +17,7 @@ import { planAdminRoutes } from "./plan/admin/index.ts";
 import { planDocumentRoutes } from "./plan/documents.ts";
 import { progressRoutes } from "./plan/progress.ts";
 import { caseRoutes } from "./cases/index.ts";
+import { centreReportRoutes } from "./centre-report.ts";
 import { panelRoutes } from "./cases/panel.ts";
 import { reviewRoutes } from "./plan/reviews.ts";
 import { routerFromTable, type PartnerRoute } from "./route-table.ts";
@@ -49,6 +50,7 @@ export function partnerRouteTable(
     ...planDocumentRoutes(services),
     ...caseRoutes(services),
     ...panelRoutes(services),
+    ...centreReportRoutes(services),
   ];
 }
 

@@ -3,7 +3,7 @@
 import type { RequestHandler } from "express";
 import { hasCaseAccess } from "../../services/cases/access.ts";
 
-type Needs = "cases";
+type Needs = "cases" | "reporting-centre";
 
 const LINKS: readonly { href: string; text: string; roles: readonly string[]; needs?: Needs }[] = [
   { href: "/partners", text: "Dashboard", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
@@ -11,6 +11,12 @@ const LINKS: readonly { href: string; text: string; roles: readonly string[]; ne
   { href: "/partners/plans", text: "Plans", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/cases", text: "Cases", roles: ["COORDINATOR", "OFFICER"], needs: "cases" },
   { href: "/partners/panel", text: "Review Panel", roles: ["COORDINATOR"], needs: "cases" },
+  {
+    href: "/partners/report",
+    text: "Enter a report",
+    roles: ["COORDINATOR", "OFFICER", "VIEWER"],
+    needs: "reporting-centre",
+  },
   { href: "/partners/agencies", text: "Agencies", roles: ["COORDINATOR"] },
   { href: "/partners/directory", text: "Directory", roles: ["COORDINATOR"] },
   { href: "/partners/accounts", text: "Accounts", roles: ["COORDINATOR"] },
@@ -19,7 +25,10 @@ const LINKS: readonly { href: string; text: string; roles: readonly string[]; ne
   { href: "/partners/account", text: "Your account", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
 ];
 
-const MAY: Record<Needs, (user: Express.User) => boolean> = { cases: hasCaseAccess };
+const MAY: Record<Needs, (user: Express.User) => boolean> = {
+  cases: hasCaseAccess,
+  "reporting-centre": (user) => user.reportingCentreId !== null,
+};
 
 export const partnerNavigation: RequestHandler = (req, res, next) => {
   const user = req.user;

@@ -254,6 +254,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
         include: {
           leadAgency: { select: { id: true, code: true, name: true } },
           caseworker: { select: { id: true, name: true } },
+          report: { select: { viaCentre: { select: { name: true } }, enteredBy: { select: { name: true } } } },
           duplicateOf: { select: { report: { select: { reference: true } } } },
           shares: { include: { agency: { select: { code: true, name: true } } } },
           entries: { orderBy: [{ createdAt: "desc" }, { id: "asc" }], include: { author: { select: { name: true } } } },
@@ -273,6 +274,10 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
         status: full.status as CaseStatus,
         openedAt: full.openedAt,
         receivedAt: kase.report.receivedAt,
+        /** Entered by reporting-centre staff for someone who came in; null when made on the online form. */
+        via: full.report.viaCentre
+          ? { centre: full.report.viaCentre.name, enteredBy: full.report.enteredBy?.name ?? null }
+          : null,
         personalDataDeleted: full.personalDataDeletedAt !== null,
         assessment: full.assessment as Assessment | null,
         duplicateOf: full.duplicateOf?.report.reference ?? null,

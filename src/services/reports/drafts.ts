@@ -2,7 +2,9 @@
 // browser holds only a random id in a session cookie; the database holds a keyed hash of it
 // (ReportDraft.key) and the answers encrypted, bound to that hash. A draft lasts 2 hours from
 // its last save: after that it is gone, as if it had never been (reports/retention.ts sweeps
-// expired rows every 15 minutes; one read after its expiry deletes it at once).
+// expired rows every 15 minutes; one read after its expiry deletes it at once). A report that
+// reporting-centre staff enter for someone has an owner: the hash covers the partner's id too,
+// so the draft is found only by the partner who started it, even on a shared computer.
 import { randomBytes } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
 import { rowBinding } from "../encrypted-columns.ts";
@@ -26,7 +28,9 @@ export interface ReportDraft {
 const randomToken = () => randomBytes(32).toString("base64url");
 
 export function reportDraftService(prisma: PrismaClient, encryption: EncryptionService) {
-  const keyOf = (cookie: string) => encryption.lookupHash("ReportDraft", cookie);
+  /** A partner's draft (owner: their user id) has a key of its own: no public cookie finds it. */
+  const keyOf = (cookie: string, owner?: number) =>
+    encryption.lookupHash("ReportDraft", owner === undefined ? cookie : `partner ${owner}:${cookie}`);
   const binding = (key: string) => rowBinding("ReportDraft", "answers", key);
   const seal = (key: string, answers: ReportAnswers) => encryption.encrypt(JSON.stringify(answers), binding(key));
   /** The answers, or undefined if they do not decrypt (changed, or copied from another draft). */
@@ -42,9 +46,9 @@ export function reportDraftService(prisma: PrismaClient, encryption: EncryptionS
 
   return {
     /** Starts a draft with no answers; the cookie value is given to the browser and kept nowhere. */
-    async create(): Promise<{ cookie: string; draft: ReportDraft }> {
+    async create(owner?: number): Promise<{ cookie: string; draft: ReportDraft }> {
       const cookie = randomToken();
-      const draft: ReportDraft = { key: keyOf(cookie), csrfToken: randomToken(), answers: {} };
+      const draft: ReportDraft = { key: keyOf(cookie, owner), csrfToken: randomToken(), answers: {} };
       await prisma.reportDraft.create({
         data: { key: draft.key, csrfToken: draft.csrfToken, answers: seal(draft.key, {}), expiresAt: expiry() },
       });
@@ -52,9 +56,9 @@ export function reportDraftService(prisma: PrismaClient, encryption: EncryptionS
     },
 
     /** The live draft for a cookie value; undefined if there is none, or it has expired (then it is deleted). */
-    async read(cookie: string | undefined): Promise<ReportDraft | undefined> {
+    async read(cookie: string | undefined, owner?: number): Promise<ReportDraft | undefined> {
       if (!cookie || !DRAFT_ID.test(cookie)) return undefined;
-      const key = keyOf(cookie);
+      const key = keyOf(cookie, owner);
       const row = await prisma.reportDraft.findUnique({ where: { key } });
       if (!row) return undefined;
       const answers = row.expiresAt > new Date() ? unseal(key, row.answers) : undefined;
@@ -80,8 +84,9 @@ export function reportDraftService(prisma: PrismaClient, encryption: EncryptionS
     },
 
     /** Deletes the draft for a cookie value (sent, or left with Exit this page), if there is one. */
-    async delete(cookie: string | undefined): Promise<void> {
-      if (cookie && DRAFT_ID.test(cookie)) await prisma.reportDraft.deleteMany({ where: { key: keyOf(cookie) } });
+    async delete(cookie: string | undefined, owner?: number): Promise<void> {
+      if (cookie && DRAFT_ID.test(cookie))
+        await prisma.reportDraft.deleteMany({ where: { key: keyOf(cookie, owner) } });
     },
   };
 }

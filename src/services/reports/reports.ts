@@ -41,6 +41,12 @@ export interface OpenedReport {
   messages: ThreadMessage[];
 }
 
+/** Reporting-centre staff entering a report for someone: who, and at which centre. */
+export interface EnteredVia {
+  centreId: number;
+  actor: Actor;
+}
+
 export interface ReportServiceOptions {
   encryption: EncryptionService;
   audit: AuditService;
@@ -90,10 +96,11 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
 
   return {
     /**
-     * Stores a report made on the public form, and tells the partnership it arrived. The receipt
-     * code is returned once, for the confirmation page, and kept only as its hash.
+     * Stores a report made on the public form, or entered by reporting-centre staff for someone
+     * who came in (`via`), and tells the partnership it arrived. The receipt code is returned
+     * once, for the confirmation page, and kept only as its hash.
      */
-    async submit(report: NewReport): Promise<{ reference: string; receiptCode: string }> {
+    async submit(report: NewReport, via?: EnteredVia): Promise<{ reference: string; receiptCode: string }> {
       const id = randomUUID();
       const receiptCode = newReceiptCode();
       const receiptHash = await hashReceiptCode(receiptCode);
@@ -113,7 +120,16 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
         try {
           await prisma.$transaction(async (tx) => {
             await tx.incidentReport.create({
-              data: { id, reference, receiptHash, receivedAt: now(), ...statistics, ...encrypted },
+              data: {
+                id,
+                reference,
+                receiptHash,
+                receivedAt: now(),
+                ...statistics,
+                ...encrypted,
+                viaCentreId: via?.centreId ?? null,
+                enteredById: via?.actor.id ?? null,
+              },
             });
             // Its case starts with the reporter's own strands and consent; triage assesses them.
             await tx.case.create({
@@ -125,8 +141,19 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
                 consentToShare: statistics.wants.includes("POLICE"),
               },
             });
-            // No actor: the public made it. The reference only, nothing of what it says.
-            await audit.record({ action: "report.received", entityType: "IncidentReport", entityId: reference }, tx);
+            // The reference only, nothing of what it says; no actor when the public made it.
+            await audit.record(
+              via
+                ? {
+                    actor: via.actor,
+                    action: "report.entered",
+                    entityType: "IncidentReport",
+                    entityId: reference,
+                    after: { reportingCentreId: via.centreId },
+                  }
+                : { action: "report.received", entityType: "IncidentReport", entityId: reference },
+              tx,
+            );
           });
           await options.queue?.sendDebounced(REPORT_NOTIFY_JOB, REPORT_NOTIFY_SECONDS);
           return { reference, receiptCode };

@@ -95,6 +95,14 @@ async function caseModel(services: Services, req: Request) {
       summary: [
         { key: "Status", tag: statusTag(kase.status) },
         { key: "Risk", tag: riskTag(kase.risk.level) },
+        {
+          key: "Made",
+          lines: [
+            kase.via
+              ? `Via ${kase.via.centre}${kase.via.enteredBy ? `, entered by ${kase.via.enteredBy}` : ""}`
+              : "On the online form",
+          ],
+        },
         { key: "Assessment", lines: [kase.assessment ? ASSESSMENTS[kase.assessment] : "Not triaged yet"] },
         ...(kase.duplicateOf
           ? [{ key: "Duplicate of", link: { href: casePath(kase.duplicateOf), text: kase.duplicateOf } }]
