@@ -369,6 +369,19 @@ const DESCRIBERS: Record<string, Describer> = {
   "case.closed": (e) =>
     `Closed case ${e.entityId}: ${OUTCOMES[str(obj(e.after).outcome) as Outcome]?.toLowerCase() ?? "closed"}`,
   "case.reopened": (e) => `Reopened case ${e.entityId}`,
+  // Review Panel meetings are named by their date; a case on the agenda by its reference.
+  "panel.created": (e) => `Created the Review Panel meeting of ${dateText(obj(e.after).heldOn)}`,
+  "panel.viewed": (e) => `Opened Review Panel meeting ${e.entityId}`,
+  "panel.agenda-viewed": (e) => `Opened the agenda of Review Panel meeting ${e.entityId}`,
+  "panel.refreshed": (e) => `Proposed the cases to review again for Review Panel meeting ${e.entityId}`,
+  "panel.case-added": (e) => `Added case ${str(obj(e.after).reference)} to Review Panel meeting ${e.entityId}`,
+  "panel.case-removed": (e) => `Took case ${str(obj(e.after).reference)} off Review Panel meeting ${e.entityId}`,
+  "panel.free-text": (e) =>
+    obj(e.after).show
+      ? `Showed case ${str(obj(e.after).reference)}'s latest notes on the agenda of Review Panel meeting ${e.entityId}`
+      : `Kept case ${str(obj(e.after).reference)}'s notes off the agenda of Review Panel meeting ${e.entityId}`,
+  "panel.decision-recorded": (e) =>
+    `Recorded the panel's decision on case ${str(obj(e.after).reference)} at Review Panel meeting ${e.entityId}`,
   "encryption.key-rotated": (e) => {
     const a = obj(e.after);
     const failed = num(a.failed) ?? 0;

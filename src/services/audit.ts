@@ -67,7 +67,7 @@ export interface AuditFilter {
   /** Events before this instant. */
   before?: Date;
   includeSignIns?: boolean;
-  /** One case's events (its report's too), by its reference. */
+  /** One case's events (its report's, and the Review Panel's about it, too), by its reference. */
   caseReference?: string;
   /** For a coordinator without case access: no case, report or panel event, not even that one exists. */
   hideCases?: boolean;
@@ -91,7 +91,15 @@ function whereOf(filter: Omit<AuditFilter, "page">): Prisma.AuditEventWhereInput
         ? { createdAt: { ...(filter.from && { gte: filter.from }), ...(filter.before && { lt: filter.before }) } }
         : {},
       signIns ? {} : { action: { notIn: SIGN_IN_ACTIONS } },
-      filter.caseReference ? { entityType: { in: ["IncidentReport", "Case"] }, entityId: filter.caseReference } : {},
+      filter.caseReference
+        ? {
+            OR: [
+              { entityType: { in: ["IncidentReport", "Case"] }, entityId: filter.caseReference },
+              // A panel meeting's events about this case name it in what they record.
+              { entityType: "PanelMeeting", after: { path: ["reference"], equals: filter.caseReference } },
+            ],
+          }
+        : {},
       filter.hideCases ? { entityType: { notIn: CASE_RECORDS } } : {},
     ],
   };

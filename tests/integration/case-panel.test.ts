@@ -282,6 +282,12 @@ describe("the panel's decision", () => {
     const meeting = await coordinator.get(page);
     expect(meeting.text).toContain("Change the decision");
     await expectAccessiblePage(meeting.text);
+
+    // The case's audit trail has the panel's decision on it, in words.
+    const trail = await coordinator.get(`/partners/audit?case=${reference}`);
+    expect(trail.text).toContain(
+      `Recorded the panel&#39;s decision on case ${reference} at Review Panel meeting ${meetingIdOf(page)}`,
+    );
   });
 });
 

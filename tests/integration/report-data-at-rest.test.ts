@@ -1,14 +1,17 @@
 // What the database holds after people use the online report: a named report sent through every
-// page of the form, a coordinator's message and the reporter's reply, and a second report left
+// page of the form, a coordinator's message and the reporter's reply, its case worked through
+// triage, contact, notes, an action, the Review Panel and closing, and a second report left
 // half-way (its draft). A dump of every row of every table, the job queue's included, holds none
 // of what they typed: the narrative, name, email, phone, street and postcode, the description of
-// the people who did it, the crime reference, the messages. On a Postgres server, pg_dump's plain
-// SQL dump is searched too.
+// the people who did it, the crime reference, the messages, the caseworkers' notes, the risk
+// reason, the action, the panel's decision, the closing summary. On a Postgres server, pg_dump's
+// plain SQL dump is searched too.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seed } from "../../src/db/seed.ts";
+import { scoreRisk } from "../../src/services/cases/risk.ts";
 import { testApp } from "../helpers/app.ts";
 import { type TestDatabase, testDatabase } from "../helpers/database.ts";
 import { EMAIL, LOCATION, NAME, NARRATIVE, OFFENDERS, ONLINE_ANSWERS, PHONE } from "../helpers/reports.ts";
@@ -17,6 +20,15 @@ const ONLINE = "/report/online";
 const MESSAGE = "Would you like to meet a caseworker at the Clevedon library on Tuesday?";
 const REPLY = "Yes, Tuesday at 4pm suits me, my daughter Amira will come too";
 const HALF_WAY = "Someone wrote slurs on our garden wall on Hill Road last night";
+// What caseworkers type into the case (services/cases), each distinctive.
+const CASE_TEXT = {
+  riskReason: "Her brother Tariq had his car windows smashed last month",
+  contact: "Spoke to Yasmin, she is staying with her aunt in Nailsea",
+  note: "Neighbour at number 14 saw the man leave in a blue van",
+  action: "Arrange a panic alarm fitting with Alliance Homes",
+  decision: "Police to visit the shop owner on Hill Road with housing",
+  summary: "Yasmin moved to a new flat and the man was cautioned",
+};
 
 type Fields = Record<string, string | string[]>;
 const form = (fields: Fields) => {
@@ -87,6 +99,42 @@ beforeAll(async () => {
     await services.reports.sendMessage(coordinator, reference, MESSAGE);
     await services.reports.reply(reference, receiptCode, REPLY);
 
+    // The case worked from triage to closing, through the Review Panel.
+    const caseworker = await db.prisma.user.update({ where: { id: coordinator.id }, data: { caseAccess: true } });
+    const version = async () => services.cases.version(caseworker, reference);
+    const answers = { repeat: "YES" as const };
+    const scored = scoreRisk(answers);
+    await services.cases.triage(caseworker, reference, await version(), {
+      assessment: "HATE_CRIME",
+      duplicateOf: null,
+      strands: ["RELIGION"],
+      risk: { answers, score: scored.score, scoredLevel: scored.level, level: "HIGH", reason: CASE_TEXT.riskReason },
+      leadAgencyId: caseworker.agencyId!,
+      caseworkerId: caseworker.id,
+      sharedAgencyIds: [],
+    });
+    await services.cases.addEntry(caseworker, reference, {
+      kind: "CONTACT",
+      contactMethod: "PHONE",
+      contactMade: true,
+      body: CASE_TEXT.contact,
+    });
+    await services.cases.addEntry(caseworker, reference, { kind: "NOTE", body: CASE_TEXT.note });
+    const dueOn = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    const actionId = await services.cases.addAction(caseworker, reference, {
+      description: CASE_TEXT.action,
+      ownerId: caseworker.id,
+      dueOn,
+    });
+    const meeting = await services.panel.create(caseworker, { heldOn: dueOn, attendeeIds: [caseworker.agencyId!] });
+    const opened = await services.panel.open(caseworker, meeting);
+    await services.panel.decide(caseworker, meeting, opened.version, reference, {
+      decision: CASE_TEXT.decision,
+      action: null,
+    });
+    await services.cases.completeAction(caseworker, reference, actionId);
+    await services.cases.close(caseworker, reference, await version(), "RESOLVED", CASE_TEXT.summary);
+
     const halfWay = await reporter();
     const fields = { ...ONLINE_ANSWERS.named["what-happened"], narrative: HALF_WAY };
     expect((await halfWay(`${ONLINE}/who`, ONLINE_ANSWERS.named.who!)).status).toBe(303);
@@ -108,6 +156,8 @@ describe("a dump of the database after reports", () => {
   it("holds the report, its messages and the draft, as encrypted values", () => {
     expect(dump).toMatch(/-- public\.IncidentReport\n.*e1\./);
     expect(dump).toMatch(/-- public\.ReportDraft\n.*e1\./);
+    for (const table of ["Case", "CaseEntry", "CaseAction", "PanelCase"])
+      expect(dump).toMatch(new RegExp(`-- public\\.${table}\n.*e1\\.`));
   });
 
   it.each([
@@ -128,6 +178,13 @@ describe("a dump of the database after reports", () => {
     ["the reply", REPLY],
     ["a name in the reply", "Amira"],
     ["the half-way draft", HALF_WAY],
+    ["the risk reason", CASE_TEXT.riskReason],
+    ["a name in the risk reason", "Tariq"],
+    ["the contact attempt", CASE_TEXT.contact],
+    ["the caseworker's note", CASE_TEXT.note],
+    ["the action", CASE_TEXT.action],
+    ["the panel's decision", CASE_TEXT.decision],
+    ["the closing summary", CASE_TEXT.summary],
   ])("holds none of %s", (_, typed) => {
     // Not toContain: a failure would print the whole dump.
     expect(dump.toLowerCase().includes(typed.toLowerCase()), `the dump holds "${typed}"`).toBe(false);

@@ -13,6 +13,7 @@ const names: Names = {
     [2, "Avon and Somerset Police"],
   ]),
   agencyCodes: new Map([["Police", "Avon and Somerset Police"]]),
+  centres: new Map([[4, "Weston Library"]]),
 };
 
 const event = (e: Partial<DescribedEvent> & Pick<DescribedEvent, "action" | "entityType">): DescribedEvent => ({
@@ -44,6 +45,46 @@ group("audit descriptions", () => {
         after: { rewrapped: 14, failed: 1, plaintextSecretsEncrypted: 0 },
       }),
       "Encrypted every stored value again under key k2 (14 re-wrapped, 1 could not be read)",
+    ],
+    [
+      event({
+        action: "report.entered",
+        entityType: "IncidentReport",
+        entityId: "RH-7KQ2-M9XD",
+        after: { reportingCentreId: 4 },
+      }),
+      "Entered hate incident report RH-7KQ2-M9XD for someone at Weston Library",
+    ],
+    [
+      event({ action: "panel.created", entityType: "PanelMeeting", entityId: "3", after: { heldOn: "2026-12-10" } }),
+      "Created the Review Panel meeting of 10 December 2026",
+    ],
+    [
+      event({
+        action: "panel.case-added",
+        entityType: "PanelMeeting",
+        entityId: "3",
+        after: { reference: "RH-7KQ2-M9XD" },
+      }),
+      "Added case RH-7KQ2-M9XD to Review Panel meeting 3",
+    ],
+    [
+      event({
+        action: "panel.free-text",
+        entityType: "PanelMeeting",
+        entityId: "3",
+        after: { reference: "RH-7KQ2-M9XD", show: true },
+      }),
+      "Showed case RH-7KQ2-M9XD's latest notes on the agenda of Review Panel meeting 3",
+    ],
+    [
+      event({
+        action: "panel.decision-recorded",
+        entityType: "PanelMeeting",
+        entityId: "3",
+        after: { reference: "RH-7KQ2-M9XD" },
+      }),
+      "Recorded the panel's decision on case RH-7KQ2-M9XD at Review Panel meeting 3",
     ],
     [
       event({
