@@ -1,7 +1,8 @@
 // The rules for a case that need no database (src/services/cases/rules.ts): its statuses and how
 // it moves between them, the managed lists, the consent gate on sharing the person's details, when
-// a case may close, and how long it has been open. The same rules through the case's forms are in
-// tests/integration/cases.test.ts; the Review Panel's use of the days open in case-panel.test.ts.
+// a case may close, how long it has been open, and which cases the Review Panel proposes. The same
+// rules through the case's forms are in tests/integration/cases.test.ts, and through a meeting in
+// case-panel.test.ts.
 import { describe, expect, it } from "vitest";
 import { closeForm } from "../../src/routes/partners/cases/forms.ts";
 import {
@@ -12,6 +13,8 @@ import {
   CONTACT_METHODS,
   MIN_OVERRIDE_REASON,
   OUTCOMES,
+  PANEL_OPEN_DAYS,
+  PANEL_REASONS,
   type Outcome,
   REFERRAL_SERVICES,
   SUPPORT_KINDS,
@@ -19,6 +22,7 @@ import {
   closingRefusal,
   consentRefusal,
   daysOpen,
+  panelReasons,
   statusAfter,
   statusChangeRefusal,
 } from "../../src/services/cases/rules.ts";
@@ -253,5 +257,63 @@ describe("the days a case has been open", () => {
   it("are never fewer than none, for a date before it opened", () => {
     expect(daysOpen(opened, after(-1))).toBe(0);
     expect(daysOpen(opened, after(-3 * DAY))).toBe(0);
+  });
+});
+
+describe("the cases a Review Panel meeting proposes", () => {
+  const heldOn = new Date("2026-12-10T00:00:00Z");
+  const opened = (days: number) => new Date(heldOn.getTime() - days * 86_400_000);
+  const kase = (over: Partial<Parameters<typeof panelReasons>[0]> = {}) => ({
+    status: "TRIAGED" as CaseStatus,
+    riskLevel: "STANDARD" as const,
+    openedAt: opened(3),
+    overdueActions: 0,
+    ...over,
+  });
+
+  it("gives its reasons in the partnership's words, with its 28 days", () => {
+    expect(PANEL_OPEN_DAYS).toBe(28);
+    expect(PANEL_REASONS).toEqual({
+      HIGH_RISK: "High risk",
+      OPEN_OVER_28_DAYS: "Open more than 28 days",
+      OVERDUE_ACTIONS: "Overdue actions",
+      ADDED: "Added by a coordinator",
+    });
+  });
+
+  it("proposes no recent standard or medium risk case without overdue actions", () => {
+    expect(panelReasons(kase(), heldOn)).toEqual([]);
+    expect(panelReasons(kase({ riskLevel: "MEDIUM" }), heldOn)).toEqual([]);
+    expect(panelReasons(kase({ riskLevel: null, status: "NEW" }), heldOn)).toEqual([]);
+  });
+
+  it("proposes every open high-risk case, whatever its status", () => {
+    for (const status of ["NEW", ...WORKING] as CaseStatus[])
+      expect(panelReasons(kase({ status, riskLevel: "HIGH" }), heldOn), status).toEqual(["HIGH_RISK"]);
+  });
+
+  it("proposes a case open more than 28 whole days before the meeting, not one open exactly 28", () => {
+    expect(panelReasons(kase({ openedAt: opened(28) }), heldOn)).toEqual([]);
+    expect(panelReasons(kase({ openedAt: new Date(opened(29).getTime() + 1) }), heldOn)).toEqual([]);
+    expect(panelReasons(kase({ openedAt: opened(29) }), heldOn)).toEqual(["OPEN_OVER_28_DAYS"]);
+  });
+
+  it("proposes a case with any overdue action", () => {
+    expect(panelReasons(kase({ overdueActions: 1 }), heldOn)).toEqual(["OVERDUE_ACTIONS"]);
+    expect(panelReasons(kase({ overdueActions: 4 }), heldOn)).toEqual(["OVERDUE_ACTIONS"]);
+  });
+
+  it("gives every reason that applies, in order", () => {
+    expect(panelReasons(kase({ riskLevel: "HIGH", openedAt: opened(40), overdueActions: 2 }), heldOn)).toEqual([
+      "HIGH_RISK",
+      "OPEN_OVER_28_DAYS",
+      "OVERDUE_ACTIONS",
+    ]);
+  });
+
+  it("never proposes a closed case", () => {
+    expect(
+      panelReasons(kase({ status: "CLOSED", riskLevel: "HIGH", openedAt: opened(40), overdueActions: 2 }), heldOn),
+    ).toEqual([]);
   });
 });

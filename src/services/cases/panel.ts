@@ -1,5 +1,5 @@
 // The Hate Crime Review Panel: a meeting on a date with the agencies attending, the cases it
-// reviews (proposed by the rules below, or added by hand), a pseudonymised agenda, and for each
+// reviews (proposed by the rules in rules.ts, or added by hand), a pseudonymised agenda, and for each
 // case the panel's decision and any new actions. Only coordinators with case access run it.
 import { randomUUID } from "node:crypto";
 import type { PrismaClient } from "../../generated/prisma/client.ts";
@@ -11,20 +11,10 @@ import { normaliseReference } from "../reports/follow-up.ts";
 import { type CaseUser, canRunPanel } from "./access.ts";
 import type { CaseActor, CaseService } from "./cases.ts";
 import type { RiskLevel } from "./risk.ts";
-import { type CaseStatus, daysOpen } from "./rules.ts";
+import { type CaseStatus, PANEL_OPEN_DAYS, type PanelReason, daysOpen, panelReasons } from "./rules.ts";
 
-/** A case open longer than this before the meeting is reviewed. */
-export const PANEL_OPEN_DAYS = 28;
 /** How many of a case's latest notes the agenda shows when a coordinator ticks its free text. */
 export const AGENDA_NOTES = 3;
-
-export const PANEL_REASONS = {
-  HIGH_RISK: "High risk",
-  OPEN_OVER_28_DAYS: `Open more than ${PANEL_OPEN_DAYS} days`,
-  OVERDUE_ACTIONS: "Overdue actions",
-  ADDED: "Added by a coordinator",
-} as const;
-export type PanelReason = keyof typeof PANEL_REASONS;
 
 export interface PanelServiceOptions {
   encryption: EncryptionService;
@@ -35,19 +25,6 @@ export interface PanelServiceOptions {
 
 const day = (text: string) => new Date(`${text}T00:00:00.000Z`);
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
-
-/** Why an open case comes to a meeting held on `heldOn`, by the partnership's rules (none: it does not). */
-export function panelReasons(
-  kase: { status: CaseStatus; riskLevel: RiskLevel | null; openedAt: Date; overdueActions: number },
-  heldOn: Date,
-): PanelReason[] {
-  if (kase.status === "CLOSED") return [];
-  const reasons: PanelReason[] = [];
-  if (kase.riskLevel === "HIGH") reasons.push("HIGH_RISK");
-  if (daysOpen(kase.openedAt, heldOn) > PANEL_OPEN_DAYS) reasons.push("OPEN_OVER_28_DAYS");
-  if (kase.overdueActions > 0) reasons.push("OVERDUE_ACTIONS");
-  return reasons;
-}
 
 export function panelService(prisma: PrismaClient, options: PanelServiceOptions) {
   const { encryption, audit } = options;

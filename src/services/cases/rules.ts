@@ -1,5 +1,7 @@
 // The partnership's rules for a case that need no database: its statuses and how it moves
-// between them, the managed lists, the consent gate on sharing, and when a case may close.
+// between them, the managed lists, the consent gate on sharing, when a case may close, and which
+// cases the Review Panel reviews.
+import type { RiskLevel } from "./risk.ts";
 
 export const CASE_STATUSES = ["NEW", "TRIAGED", "IN_CONTACT", "SUPPORTING", "REFERRED", "CLOSED"] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -121,3 +123,29 @@ export function closingRefusal(kase: {
 /** Whole days a case has been open. */
 export const daysOpen = (openedAt: Date, until: Date): number =>
   Math.max(0, Math.floor((until.getTime() - openedAt.getTime()) / 86_400_000));
+
+// The Review Panel (services/cases/panel.ts): which cases a meeting proposes to review.
+
+/** A case open longer than this before the meeting is reviewed. */
+export const PANEL_OPEN_DAYS = 28;
+
+export const PANEL_REASONS = {
+  HIGH_RISK: "High risk",
+  OPEN_OVER_28_DAYS: `Open more than ${PANEL_OPEN_DAYS} days`,
+  OVERDUE_ACTIONS: "Overdue actions",
+  ADDED: "Added by a coordinator",
+} as const;
+export type PanelReason = keyof typeof PANEL_REASONS;
+
+/** Why an open case comes to a meeting held on `heldOn`, by the partnership's rules (none: it does not). */
+export function panelReasons(
+  kase: { status: CaseStatus; riskLevel: RiskLevel | null; openedAt: Date; overdueActions: number },
+  heldOn: Date,
+): PanelReason[] {
+  if (kase.status === "CLOSED") return [];
+  const reasons: PanelReason[] = [];
+  if (kase.riskLevel === "HIGH") reasons.push("HIGH_RISK");
+  if (daysOpen(kase.openedAt, heldOn) > PANEL_OPEN_DAYS) reasons.push("OPEN_OVER_28_DAYS");
+  if (kase.overdueActions > 0) reasons.push("OVERDUE_ACTIONS");
+  return reasons;
+}

@@ -6,7 +6,7 @@
 import type { Request, Response } from "express";
 import { z } from "zod";
 import { formatDate } from "../../../content/dates.ts";
-import { PANEL_REASONS, type PanelReason } from "../../../services/cases/panel.ts";
+import { PANEL_REASONS, type PanelReason } from "../../../services/cases/rules.ts";
 import { FieldError, ServiceError, notFound } from "../../../services/errors.ts";
 import type { Services } from "../../../services/index.ts";
 import { OTHER_AREAS, STRANDS } from "../../../services/reports/questions.ts";
