@@ -1,7 +1,7 @@
 // Who may see which case (src/services/cases/access.ts): case access is a permission a viewer can
 // never hold; with it a coordinator sees every case and an officer their own agency's, and only a
 // coordinator with it runs the Review Panel. The scope becomes a database filter in
-// src/services/cases/cases.ts (an agency's cases are those it leads or is shared on); that, and the
+// src/services/cases/context.ts (an agency's cases are those it leads or is shared on); that, and the
 // 404 for anyone else's case, are in tests/integration/cases.test.ts and case-panel.test.ts.
 import { describe, expect, it } from "vitest";
 import {

@@ -204,13 +204,17 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
         ? await prisma.incidentReport.findUnique({ where: { reference: found }, include: { messages: THREAD } })
         : null;
       if (!row) throw notFound("report");
-      await prisma.$transaction(async (tx) => {
-        await audit.record({ actor, action: "report.viewed", entityType: "IncidentReport", entityId: row.reference }, tx);
-        await tx.reportMessage.updateMany({
-          where: { reportId: row.id, fromReporter: true, readAt: null },
-          data: { readAt: now() },
+      const viewed = { actor, action: "report.viewed", entityType: "IncidentReport", entityId: row.reference };
+      // Most openings find nothing unread: then the audit event is the only write.
+      if (row.messages.some((m) => m.fromReporter && m.readAt === null))
+        await prisma.$transaction(async (tx) => {
+          await audit.record(viewed, tx);
+          await tx.reportMessage.updateMany({
+            where: { reportId: row.id, fromReporter: true, readAt: null },
+            data: { readAt: now() },
+          });
         });
-      });
+      else await audit.record(viewed);
       const deleted = row.personalDataDeletedAt !== null;
       const contact = unseal(row.contact, "contact", row.id);
       return {

@@ -15,6 +15,7 @@ import {
   OUTCOMES,
   REFERRAL_SERVICES,
   SUPPORT_KINDS,
+  daysOpen,
 } from "../../../services/cases/rules.ts";
 import { OTHER_AREAS, STRANDS } from "../../../services/reports/questions.ts";
 import { type FormErrors, type FormValues, parseForm } from "../../forms.ts";
@@ -267,7 +268,7 @@ export function caseRoutes(services: Services): PartnerRoute[] {
           status: statusTag(c.status),
           risk: riskTag(c.riskLevel),
           opened: formatDate(c.openedAt),
-          daysOpen: Math.floor(((c.closedAt ?? new Date()).getTime() - c.openedAt.getTime()) / 86_400_000),
+          daysOpen: daysOpen(c.openedAt, c.closedAt ?? new Date()),
           area: word(OTHER_AREAS, c.area),
           strands: words(STRANDS, c.strands).join(", "),
           agency: c.leadAgency ?? "Not assigned",
