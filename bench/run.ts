@@ -477,8 +477,11 @@ async function main() {
           `/ at ${run.publicRequestsPerSecond} requests/s; portal CPU ${run.portalCpuPercent}%${flood ? `; flood: ${run.floodRefused} of ${run.floodRequests} refused` : ""}`,
       );
     }
-    // The officer's pages and the public ones, with the officer's session.
-    const memoryPages = RSS_PAGE ? [RSS_PAGE] : pages.filter((p) => p.signedIn !== "coordinator").map((p) => p.path);
+    // The officer's pages and the public ones, with the officer's session (the coordinator's and
+    // the caseworker's pages would answer it 403 or 404).
+    const memoryPages = RSS_PAGE
+      ? [RSS_PAGE]
+      : pages.filter((p) => p.signedIn === undefined || p.signedIn === "officer").map((p) => p.path);
     say(`Memory: ${RSS_SECONDS} s on ${memoryPages.join(", ")}...`);
     const memory = await memoryRun(server, partner.cookie, memoryPages);
     const stopped = await server.stop("SIGTERM", 30_000);
