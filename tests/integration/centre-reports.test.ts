@@ -185,6 +185,9 @@ describe("the draft", () => {
     const other = await signIn(seeded.app, colleague.email);
     const res = await other.get(step("what-happened")).set("Cookie", `rhins_centre_report=${cookie!.value}`);
     expect(res.status).toBe(410);
+    expect(res.text).toContain("Only the partner who started a report can continue it");
+    expect(res.text).toContain(`action="${CENTRE_REPORT_PATH}/start"`);
+    await expectAccessiblePage(res.text);
     // The owner's draft is still there.
     expect((await agent.get(step("what-happened"))).status).toBe(200);
   });
