@@ -1,11 +1,10 @@
 // Closing a case with an outcome and summary (the report's retention counts from then), and
 // reopening it while its personal data is kept.
-import { randomUUID } from "node:crypto";
 import { FieldError, ServiceError } from "../errors.ts";
 import type { CaseActor, CaseContext } from "./context.ts";
 import { type CaseStatus, type Outcome, closingRefusal } from "./rules.ts";
 
-export function caseClosing({ prisma, now, seal, findVisible, saveVersioned, record }: CaseContext) {
+export function caseClosing({ prisma, now, seal, findVisible, saveVersioned, record, addTimelineEntry }: CaseContext) {
   return {
     /** Closing: an outcome from the managed list and a summary; the report's retention counts from now. */
     async close(actor: CaseActor, reference: string, version: number, outcome: Outcome, summary: string) {
@@ -28,16 +27,7 @@ export function caseClosing({ prisma, now, seal, findVisible, saveVersioned, rec
           closedAt: at,
         });
         await tx.incidentReport.update({ where: { id: kase.reportId }, data: { closedAt: at } });
-        await tx.caseEntry.create({
-          data: {
-            id: randomUUID(),
-            caseId: kase.id,
-            kind: "STATUS",
-            status: "CLOSED",
-            authorId: actor.id,
-            createdAt: at,
-          },
-        });
+        await addTimelineEntry(tx, kase.id, actor, { kind: "STATUS", status: "CLOSED", at });
         await record(actor, "case.closed", kase.report.reference, tx, { outcome });
       });
     },
@@ -56,18 +46,7 @@ export function caseClosing({ prisma, now, seal, findVisible, saveVersioned, rec
           closingSummary: null,
         });
         await tx.incidentReport.update({ where: { id: kase.reportId }, data: { closedAt: null } });
-        const id = randomUUID();
-        await tx.caseEntry.create({
-          data: {
-            id,
-            caseId: kase.id,
-            kind: "STATUS",
-            status: "TRIAGED",
-            authorId: actor.id,
-            createdAt: now(),
-            body: seal("CaseEntry", "body", id, reason),
-          },
-        });
+        await addTimelineEntry(tx, kase.id, actor, { kind: "STATUS", status: "TRIAGED", body: reason });
         await record(actor, "case.reopened", kase.report.reference, tx);
       });
     },

@@ -1,7 +1,8 @@
 // What every part of the case service shares: sealing what is personal to its row, the cases a
 // partner may see (access.ts's scope as a database filter), finding one by its report's reference,
-// saving a case's own fields only at the version its form was opened at, and auditing under the
-// report's reference.
+// saving a case's own fields only at the version its form was opened at, writing a timeline entry,
+// and auditing under the report's reference.
+import { randomUUID } from "node:crypto";
 import type { Prisma, PrismaClient } from "../../generated/prisma/client.ts";
 import type { Actor, AuditService, Db } from "../audit.ts";
 import { rowBinding } from "../encrypted-columns.ts";
@@ -10,6 +11,7 @@ import { ServiceError, notFound } from "../errors.ts";
 import { normaliseReference } from "../reports/follow-up.ts";
 import { type CaseUser, caseScope } from "./access.ts";
 import type { CaseNotificationService } from "./notifications.ts";
+import type { CaseStatus } from "./rules.ts";
 
 export type CaseActor = Actor & CaseUser;
 
@@ -79,7 +81,28 @@ export function caseContext(prisma: PrismaClient, options: CaseServiceOptions) {
   const record = (actor: CaseActor, action: string, reference: string, db: Db, after?: object) =>
     audit.record({ actor, action, entityType: "Case", entityId: reference, after }, db);
 
-  return { prisma, options, now, seal, unseal, visible, findVisible, saveVersioned, record };
+  /** A timeline entry of a status, consent or override, by `actor`, with its note encrypted. */
+  async function addTimelineEntry(
+    db: Db,
+    caseId: string,
+    actor: CaseActor,
+    entry: { kind: string; status?: CaseStatus; body?: string | null; at?: Date },
+  ) {
+    const id = randomUUID();
+    await db.caseEntry.create({
+      data: {
+        id,
+        caseId,
+        kind: entry.kind,
+        status: entry.status ?? null,
+        authorId: actor.id,
+        createdAt: entry.at ?? now(),
+        body: seal("CaseEntry", "body", id, entry.body ?? null),
+      },
+    });
+  }
+
+  return { prisma, options, now, seal, unseal, visible, findVisible, saveVersioned, record, addTimelineEntry };
 }
 
 export type CaseContext = ReturnType<typeof caseContext>;

@@ -20,7 +20,8 @@ export type EntryInput =
       overrideReason: string | null;
     };
 
-export function caseTimeline({ prisma, options, now, seal, findVisible, saveVersioned, record }: CaseContext) {
+export function caseTimeline(context: CaseContext) {
+  const { prisma, options, now, seal, findVisible, saveVersioned, record, addTimelineEntry } = context;
   return {
     /** A contact attempt, note, support offered or referral; the case moves forward when work shows it. */
     async addEntry(actor: CaseActor, reference: string, entry: EntryInput) {
@@ -56,17 +57,7 @@ export function caseTimeline({ prisma, options, now, seal, findVisible, saveVers
           });
           status = statusAfter(status, "REFERRED");
           if (entry.withDetails && !kase.consentToShare) {
-            const overrideId = randomUUID();
-            await tx.caseEntry.create({
-              data: {
-                id: overrideId,
-                caseId: kase.id,
-                kind: "SAFEGUARDING_OVERRIDE",
-                authorId: actor.id,
-                createdAt: now(),
-                body: seal("CaseEntry", "body", overrideId, entry.overrideReason),
-              },
-            });
+            await addTimelineEntry(tx, kase.id, actor, { kind: "SAFEGUARDING_OVERRIDE", body: entry.overrideReason });
             await record(actor, "case.safeguarding-override", kase.report.reference, tx, {
               referralTo: entry.referralTo,
             });
@@ -95,18 +86,7 @@ export function caseTimeline({ prisma, options, now, seal, findVisible, saveVers
         const refusal = statusChangeRefusal(kase.status as CaseStatus, to);
         if (refusal) throw new FieldError("status", refusal);
         await saveVersioned(tx, kase.id, version, { status: to });
-        const id = randomUUID();
-        await tx.caseEntry.create({
-          data: {
-            id,
-            caseId: kase.id,
-            kind: "STATUS",
-            status: to,
-            authorId: actor.id,
-            createdAt: now(),
-            body: seal("CaseEntry", "body", id, note),
-          },
-        });
+        await addTimelineEntry(tx, kase.id, actor, { kind: "STATUS", status: to, body: note });
         await record(actor, "case.status-changed", kase.report.reference, tx, { from: kase.status, to });
       });
     },
@@ -117,16 +97,9 @@ export function caseTimeline({ prisma, options, now, seal, findVisible, saveVers
         const kase = await findVisible(actor, reference, tx);
         if (kase.status === "CLOSED") throw new ServiceError(409, "This case is closed. Reopen it first");
         await saveVersioned(tx, kase.id, version, { consentToShare: consent });
-        const id = randomUUID();
-        await tx.caseEntry.create({
-          data: {
-            id,
-            caseId: kase.id,
-            kind: consent ? "CONSENT_GIVEN" : "CONSENT_WITHDRAWN",
-            authorId: actor.id,
-            createdAt: now(),
-            body: seal("CaseEntry", "body", id, note),
-          },
+        await addTimelineEntry(tx, kase.id, actor, {
+          kind: consent ? "CONSENT_GIVEN" : "CONSENT_WITHDRAWN",
+          body: note,
         });
         await record(actor, "case.consent-recorded", kase.report.reference, tx, { consentToShare: consent });
       });
