@@ -201,6 +201,19 @@ export function reportFormPages(services: Services, options: ReportFormOptions) 
 
   const isChange = (req: Request) => req.query.change === "1";
 
+  /**
+   * The step an address names, with the steps and the live draft; undefined once the request is
+   * answered (no such step: on to the next route; no draft: the answers-deleted page).
+   */
+  const stepPage = async (req: Request, res: Response, next: () => void) => {
+    const steps = await currentSteps();
+    const index = steps.all.findIndex((s) => s.slug === req.params.slug);
+    if (index < 0) return void next();
+    const draft = await liveDraft(req, res);
+    if (!draft) return undefined;
+    return { steps, index, step: steps.all[index]!, draft };
+  };
+
   return {
     locals,
     /** The declaration (and honeypot) sent with Check your answers. */
@@ -226,29 +239,23 @@ export function reportFormPages(services: Services, options: ReportFormOptions) 
     },
 
     async showStep(req: Request, res: Response, next: () => void) {
-      const steps = await currentSteps();
-      const index = steps.all.findIndex((s) => s.slug === req.params.slug);
-      if (index < 0) return next();
-      const draft = await liveDraft(req, res);
-      if (!draft) return;
+      const page = await stepPage(req, res, next);
+      if (!page) return;
+      const { steps, index, step, draft } = page;
       // Steps are answered in order: a later one is reached through the ones before it.
       const first = firstUnanswered(steps.all, draft.answers);
       if (first && index > steps.all.indexOf(first)) return res.redirect(303, stepPath(first.slug));
       // Every field is named, answered or not, so a form kept when a partner's session ended
       // finds its page (pending-forms.ts fillValues).
-      const step = steps.all[index]!;
       const blank = Object.fromEntries(step.fields.map((f) => [f, unanswered(step, f)]));
       const values = { ...blank, ...draft.answers[step.slug] };
       renderStep(res, steps, index, draft, { values, errors: noErrors(), change: isChange(req) });
     },
 
     async saveStep(req: Request, res: Response, next: () => void) {
-      const steps = await currentSteps();
-      const index = steps.all.findIndex((s) => s.slug === req.params.slug);
-      if (index < 0) return next();
-      const draft = await liveDraft(req, res);
-      if (!draft) return;
-      const step = steps.all[index]!;
+      const page = await stepPage(req, res, next);
+      if (!page) return;
+      const { steps, index, step, draft } = page;
       const change = isChange(req);
       const form = parseFields(step.rules, step.fields, req.body, step.multiple);
       if (!form.ok)
