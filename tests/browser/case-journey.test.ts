@@ -4,15 +4,21 @@
 // at it on a pseudonymised agenda and decides a new action, and the caseworker closes it once the
 // actions are done. axe-core checks the triage page, the case page and the agenda; the audit
 // trail holds each view and change. Screenshots go to test-results/screenshots.
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
-import os from "node:os";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatDate } from "../../src/content/dates.ts";
 import { firstContactDue, RISK_QUESTIONS } from "../../src/services/cases/risk.ts";
 import { addDays, londonDay } from "../../src/services/reminders/working-days.ts";
-import { CHROMIUM, CHROMIUM_ARGS, RESULTS_DIR, startApp, type RunningApp } from "../helpers/browser.ts";
+import {
+  RESULTS_DIR,
+  axeViolations,
+  startApp,
+  startBrowser,
+  type RunningApp,
+  type RunningBrowser,
+} from "../helpers/browser.ts";
 import { createPartners, PASSWORD } from "../helpers/partners.ts";
 import { EMAIL, NAME, NARRATIVE } from "../helpers/reports.ts";
 
@@ -31,8 +37,7 @@ const SUMMARY = "Security visit done, safety plan agreed; she feels safe walking
 
 let app: RunningApp;
 let partners: Awaited<ReturnType<typeof createPartners>>;
-let axeSource: string;
-const opened: { context: BrowserContext; profile: string }[] = [];
+const opened: RunningBrowser[] = [];
 
 /** What the journey has learnt so far, for the steps after. */
 const journey = { reference: "", meetingPath: "" };
@@ -42,30 +47,19 @@ let caseworker: Page;
 beforeAll(async () => {
   app = await startApp();
   partners = await createPartners(app.db);
-  axeSource = await readFile(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 
 afterAll(async () => {
-  for (const { context, profile } of opened.splice(0)) {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
-  }
+  for (const started of opened.splice(0)) await started.close();
   await app?.close();
 });
 
 /** A fresh browser with its own profile, sized, with or without JavaScript. */
 async function browser(viewport: { width: number; height: number }, javaScript: boolean): Promise<Page> {
-  const profile = await mkdtemp(path.join(os.tmpdir(), "rhins-case-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    javaScriptEnabled: javaScript,
-    viewport,
-    args: [...CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"],
-  });
-  opened.push({ context, profile });
-  return context.pages()[0] ?? (await context.newPage());
+  const started = await startBrowser(app.baseUrl, { viewport, javaScript });
+  opened.push(started);
+  return started.context.pages()[0] ?? (await started.newPage());
 }
 
 /** Clicks what leads to another page (a link, or a form's button) and waits for that page to load. */
@@ -104,28 +98,6 @@ async function signIn(page: Page, email: string) {
     page.waitForURL(`${app.baseUrl}/partners`),
     page.getByRole("button", { name: "Sign in" }).click(),
   ]);
-}
-
-/**
- * axe-core's violations in the page, colour contrast included (as report-online.test.ts runs it).
- * GOV.UK Frontend's script puts aria-expanded on a radio that reveals a question, on purpose
- * (alphagov/govuk-frontend issue 979); that one finding, on those inputs only, is left out.
- */
-async function axeViolations(page: Page) {
-  // Evaluated through the DevTools protocol, so the page's CSP (rightly) does not block it.
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate<{ id: string; nodes: string[] }[]>(`
-    axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"] },
-      resultTypes: ["violations"],
-    }).then((r) => r.violations.map((v) => ({
-      id: v.id,
-      nodes: v.nodes
-        .filter((n) => !(v.id === "aria-allowed-attr" && document.querySelector(n.target[0]).matches("[aria-controls][aria-expanded]")))
-        .map((n) => n.target.join(" ")),
-    })))
-  `);
-  return violations.filter((v) => v.nodes.length > 0);
 }
 
 describe("a case's journey in the browser", () => {

@@ -2,27 +2,25 @@
 // JavaScript off and a named one with it on, each reaching the confirmation with a reference and
 // receipt code and leaving no cookie; every page fits the screen; Exit this page in the middle
 // deletes the draft and the cookie. Screenshots go to test-results/screenshots.
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { contacts } from "../../src/content/contacts.ts";
 import { REPORT_COOKIE } from "../../src/routes/report/online.ts";
-import { CHROMIUM, CHROMIUM_ARGS, RESULTS_DIR, startApp, type RunningApp } from "../helpers/browser.ts";
+import { CHROMIUM, CHROMIUM_ARGS, RESULTS_DIR, axeViolations, startApp, type RunningApp } from "../helpers/browser.ts";
 
 const PHONE = { width: 375, height: 667 };
 const SCREENSHOTS = path.join(RESULTS_DIR, "screenshots");
 
 let app: RunningApp;
-let axeSource: string;
 const opened: { context: BrowserContext; profile: string }[] = [];
 /** Pages running JavaScript (axe-core needs it). */
 const scripted = new WeakSet<Page>();
 
 beforeAll(async () => {
   app = await startApp();
-  axeSource = await readFile(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
   await mkdir(SCREENSHOTS, { recursive: true });
 });
 
@@ -66,28 +64,6 @@ async function next(page: Page, button = "Continue") {
   if (scripted.has(page)) expect(await axeViolations(page), page.url()).toEqual([]);
   await page.getByRole("button", { name: button }).click();
   await page.waitForLoadState();
-}
-
-/**
- * axe-core's violations in the page. GOV.UK Frontend's script puts aria-expanded on a radio or
- * checkbox that reveals a question (on purpose: alphagov/govuk-frontend issue 979); axe does not allow
- * it on those roles, so that one finding, on those inputs only, is left out.
- */
-async function axeViolations(page: Page) {
-  // Evaluated through the DevTools protocol, so the page's CSP (rightly) does not block it.
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate<{ id: string; nodes: string[] }[]>(`
-    axe.run(document, {
-      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa", "best-practice"] },
-      resultTypes: ["violations"],
-    }).then((r) => r.violations.map((v) => ({
-      id: v.id,
-      nodes: v.nodes
-        .filter((n) => !(v.id === "aria-allowed-attr" && document.querySelector(n.target[0]).matches("[aria-controls][aria-expanded]")))
-        .map((n) => n.target.join(" ")),
-    })))
-  `);
-  return violations.filter((v) => v.nodes.length > 0);
 }
 
 const heading = (page: Page) => page.locator("h1").innerText();
