@@ -13,6 +13,8 @@ export default tseslint.config(
       "bench/out/",
       "reports/",
       ".stryker-tmp/",
+      "dist/",
+      ".dist-*/",
     ],
   },
   js.configs.recommended,

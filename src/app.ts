@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { formatDate, formatDateTime, formatSavedAt } from "./content/dates.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
+import { metricsRoute, requestMetrics } from "./middleware/metrics.ts";
 import { pageCache } from "./middleware/page-cache.ts";
 import { JS_ENABLED_SCRIPT, securityHeaders } from "./middleware/security.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -25,6 +26,9 @@ export interface AppDependencies {
 
 const PUBLIC_DIR = new URL("../public", import.meta.url).pathname;
 const GOVUK_DIR = new URL("../node_modules/govuk-frontend/dist/govuk", import.meta.url).pathname;
+
+/** The route label of a public page sent from the page cache (its URL may hold anything). */
+const CACHED_PAGE_ROUTE = "cached public page";
 
 const htmlByDefault: RequestHandler = (_req, res, next) => {
   res.type("html");
@@ -48,6 +52,10 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
 
   // 1. Health probes: before logging and sessions, so probes are cheap and leave nothing behind.
   app.use(healthRoutes(services));
+  // Metrics likewise, here only for METRICS_TOKEN, and not at all when they have a port of their
+  // own (server.ts).
+  const { token: metricsToken, port: metricsPort } = config.metrics;
+  if (metricsToken && metricsPort === undefined) app.get("/metrics", metricsRoute(services.metrics, metricsToken));
 
   // 2. Request id and logging (the id is shown on error pages as the reference).
   app.use(pinoHttp({ logger, genReqId: requestId }));
@@ -71,7 +79,14 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
 
   // 5. Routes. The partner area brings its own session, authentication and CSRF protection,
   // so none of them touch the public site.
-  app.use("/partners", partnerArea(services, { sessionSecret: config.sessionSecret, signInLimit: config.signInLimit }));
+  app.use(
+    "/partners",
+    partnerArea(services, {
+      sessionSecret: config.sessionSecret,
+      signInLimit: config.signInLimit,
+      production: config.production,
+    }),
+  );
   const publicPages = pageCache({
     ttlMs: config.publicPageCacheSeconds * 1000,
     version: services.audit.changes,
@@ -87,8 +102,17 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
   app.use(errorHandler(logger, !config.production));
 
   // 0. Before all of it: a public page rendered a moment ago is sent again as it was, with no
-  // work for Express or the database.
+  // work for Express or the database; and, when something reads the metrics, every request is
+  // timed and counted (pages from the cache too).
+  if (!metricsToken && metricsPort === undefined) {
+    return (req, res) => {
+      if (!publicPages.serve(req, res)) app(req, res);
+    };
+  }
+  const observe = requestMetrics(services.metrics);
   return (req, res) => {
-    if (!publicPages.serve(req, res)) app(req, res);
+    const request = observe(req, res);
+    if (publicPages.serve(req, res)) request.answeredBy(CACHED_PAGE_ROUTE);
+    else app(req, res);
   };
 }

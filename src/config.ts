@@ -87,6 +87,9 @@ const schema = z
     REPORT_HMAC_KEY: key.optional(),
     REPORT_RETENTION_MONTHS: int(1, 600).default(72),
     REPORTS_NOTIFY_EMAIL: z.email("must be an email address").optional(),
+    BACKUP_DIR: z.string().min(1).default("./backups"),
+    METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
+    METRICS_PORT: int(0, 65535).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -101,6 +104,9 @@ const schema = z
           message: "is required in production when SMTP_URL is set",
         });
       }
+    }
+    if (env.METRICS_PORT && env.METRICS_PORT === env.PORT) {
+      ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT" });
     }
     const keys = env.REPORT_ENCRYPTION_KEYS;
     if (env.REPORT_ENCRYPTION_KEY_ID && !(keys && Object.hasOwn(keys, env.REPORT_ENCRYPTION_KEY_ID))) {
@@ -209,6 +215,11 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
       // Told of each new report (as are coordinators), with its reference and nothing else.
       notifyEmail: e.REPORTS_NOTIFY_EMAIL,
     },
+    // Where npm run db:backup writes (db/backup.ts).
+    backupDir: e.BACKUP_DIR,
+    // /metrics for Prometheus: on the main port for this bearer token, or on a port of its own
+    // (then never on the main port); neither set, no metrics endpoint.
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
   };
 }
 

@@ -1,6 +1,5 @@
 // Opens the partnership's database: a Postgres server through pg + @prisma/adapter-pg, or the
 // embedded PGlite when no DATABASE_URL is set. Nothing outside src/db knows which one it is.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -9,6 +8,8 @@ import type PgBoss from "pg-boss";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Logger } from "pino";
 import type { DatabaseConfig } from "../config.ts";
+import { type StopListening, listenOnPglite, listenOnPostgres } from "./change-listener.ts";
+import { lockPgliteFolder } from "./pglite-lock.ts";
 import { PrismaClient } from "../generated/prisma/client.ts";
 
 /** Plain SQL on one connection, for the migrator (scripts need the driver's simple query). */
@@ -26,11 +27,31 @@ export interface Database {
   jobConnection: PgBoss.DatabaseOptions;
   /** Resolves when the database answers; rejects otherwise. */
   ping(): Promise<void>;
+  /**
+   * Calls `onChange` whenever a change to data public pages show commits, by any instance or by
+   * hand, and whenever listening (re)starts (db/change-listener.ts); stop before close().
+   */
+  listen(onChange: () => void): Promise<StopListening>;
+  /** The connection pool now, for the metrics (a Postgres server only; PGlite has one connection). */
+  poolStats?(): PoolStats;
+  /** The embedded database's whole data folder as a gzipped tarball, for a backup (PGlite only). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
-/** `pglite-memory` gives a throw-away in-memory database (tests). */
-export type OpenOptions = DatabaseConfig | { kind: "pglite-memory" };
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Queries waiting for a connection. */
+  waiting: number;
+}
+
+/**
+ * `pglite-memory` gives a throw-away in-memory database (tests); `loadDataDir` fills a new PGlite
+ * folder from a backup (db/backup.ts).
+ */
+export type OpenOptions =
+  DatabaseConfig | { kind: "pglite-memory" } | { kind: "pglite"; dir: string; loadDataDir: Blob };
 
 export async function openDatabase(options: OpenOptions, logger?: Logger): Promise<Database> {
   return options.kind === "postgres" ? openPostgres(options, logger) : openPglite(options);
@@ -82,6 +103,8 @@ function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, lo
     async ping() {
       await pool.query("SELECT 1");
     },
+    listen: (onChange) => listenOnPostgres(options.url, onChange, logger),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
       await prisma.$disconnect();
       await pool.end();
@@ -89,13 +112,18 @@ function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, lo
   };
 }
 
-async function openPglite(options: { kind: "pglite"; dir: string } | { kind: "pglite-memory" }): Promise<Database> {
+async function openPglite(options: Exclude<OpenOptions, { kind: "postgres" }>): Promise<Database> {
   let dataDir: string | undefined;
-  if (options.kind === "pglite") {
-    dataDir = path.resolve(options.dir);
-    mkdirSync(dataDir, { recursive: true });
+  if (options.kind === "pglite") dataDir = path.resolve(options.dir);
+  // This process's alone while open (db/pglite-lock.ts); refused at once if it cannot be written.
+  const lock = dataDir === undefined ? undefined : lockPgliteFolder(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir, loadDataDir: "loadDataDir" in options ? options.loadDataDir : undefined });
+  } catch (err) {
+    lock?.release();
+    throw err;
   }
-  const pglite = await PGlite.create(dataDir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
   const conn: SqlConnection = {
     exec: async (script) => void (await pglite.exec(script)),
@@ -118,9 +146,15 @@ async function openPglite(options: { kind: "pglite"; dir: string } | { kind: "pg
     async ping() {
       await pglite.query("SELECT 1");
     },
+    listen: (onChange) => listenOnPglite(pglite, onChange),
+    dumpDataDir: () => pglite.dumpDataDir("gzip"),
     async close() {
-      await prisma.$disconnect();
-      await pglite.close();
+      try {
+        await prisma.$disconnect();
+        await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }

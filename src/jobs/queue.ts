@@ -44,11 +44,15 @@ export interface JobQueue {
   schedule(name: string, cron: string): Promise<void>;
   /** Jobs of one queue waiting (queued or waiting to retry) and running. */
   state(name: string): Promise<{ waiting: number; running: number }>;
+  /** Jobs waiting in each queue this instance works on (the metrics); none before start. */
+  depths(): Promise<Record<string, number>>;
 }
 
 export interface QueueOptions {
   /** How often an idle worker looks for work. A job sent here wakes this instance's worker at once. */
   pollingIntervalSeconds?: number;
+  /** Told of each job that fails, by queue (the metrics). */
+  onJobFailed?: (name: string) => void;
 }
 
 export function jobQueue(db: Database, logger: Logger, options: QueueOptions = {}): JobQueue {
@@ -99,7 +103,12 @@ export function jobQueue(db: Database, logger: Logger, options: QueueOptions = {
             { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
             async ([job]) => {
               if (!job) return;
-              await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
+              try {
+                await handler(job.data, { retryCount: job.retryCount, retryLimit: job.retryLimit });
+              } catch (err) {
+                options.onJobFailed?.(name);
+                throw err;
+              }
             },
           ),
         );
@@ -128,6 +137,13 @@ export function jobQueue(db: Database, logger: Logger, options: QueueOptions = {
       const waiting = await boss.getQueueSize(name, { before: "active" });
       const running = (await boss.getQueueSize(name, { before: "completed" })) - waiting;
       return { waiting, running };
+    },
+
+    async depths() {
+      if (!started) return {};
+      const names = [...workers.keys()];
+      const sizes = await Promise.all(names.map((name) => boss.getQueueSize(name, { before: "active" })));
+      return Object.fromEntries(names.map((name, i) => [name, sizes[i]!]));
     },
   };
 }

@@ -1,7 +1,8 @@
 // Public pages are the same for every visitor, but building one needs the database, a render and
 // Express's middleware. This keeps each rendered public page whole (its headers, and its body
-// plain and gzipped) for a short time, and only until the partnership's data
-// next changes (every change is audited, so the audit count is the version). Repeat requests are
+// plain and gzipped) for a short time, and only until the partnership's data next changes: the
+// version counts every change audited here, and every change the database tells of, made by
+// another instance or by hand (db.listen, within a second on every instance). Repeat requests are
 // answered before Express runs, which is what lets the public site keep up with a rush of
 // visitors (README, Performance). Browsers and a CDN cache the same pages for longer anyway
 // (Cache-Control: public, max-age=300).

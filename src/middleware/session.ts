@@ -1,5 +1,6 @@
 // Sessions for the partner area only (the public site sets no cookie): stored in the database,
-// 30 minutes idle and 12 hours at most, cookie HttpOnly, SameSite=Lax, Secure over HTTPS.
+// 30 minutes idle and 12 hours at most, cookie HttpOnly, SameSite=Lax, and Secure: always in
+// production, where the partner area answers only over HTTPS; outside it, over HTTPS.
 import type { Request, RequestHandler } from "express";
 import session from "express-session";
 import { TOUCH_INTERVAL_MS, type PrismaSessionStore } from "../db/session-store.ts";
@@ -13,7 +14,39 @@ export const SESSION_COOKIE = "rhins.sid";
 export const TIMEOUT_WARNING_MS = 2 * 60_000;
 export const KEEP_ALIVE_PATH = "/partners/keep-alive";
 
-export function partnerSession(store: PrismaSessionStore, secret: string): RequestHandler[] {
+/**
+ * In production the session cookie is always Secure, and express-session sets a Secure cookie only
+ * on a request Express sees as HTTPS (`req.secure`: behind a proxy, TRUST_PROXY and the proxy's
+ * X-Forwarded-Proto). Over plain HTTP a partner would never keep a session, and signing in would
+ * silently start again: this page says why instead.
+ */
+const httpsOnly: RequestHandler = (req, res, next) => {
+  if (req.secure) return next();
+  res.status(403).render("pages/errors/4xx", {
+    title: "The partner area needs a secure connection",
+    status: 403,
+    message:
+      "Open the partner area with an address starting https://. If you did, the portal cannot tell: " +
+      "its administrator needs to set TRUST_PROXY to the number of proxies in front of it.",
+  });
+};
+
+/** What to fix when partners could not sign in over HTTPS in production; undefined when nothing. */
+export function httpsWarning(config: { production: boolean; trustProxy: number; publicBaseUrl?: string }) {
+  if (!config.production) return undefined;
+  if (config.trustProxy === 0) {
+    return (
+      "TRUST_PROXY is 0, so no request counts as HTTPS and the partner area refuses them all: behind a TLS proxy " +
+      "or load balancer, set TRUST_PROXY to the number of proxies in front of the portal so it trusts their X-Forwarded-Proto"
+    );
+  }
+  if (config.publicBaseUrl?.startsWith("http:")) {
+    return `PUBLIC_BASE_URL is ${config.publicBaseUrl}: in production the partner area answers only over HTTPS`;
+  }
+  return undefined;
+}
+
+export function partnerSession(store: PrismaSessionStore, secret: string, production: boolean): RequestHandler[] {
   const sessions = session({
     name: SESSION_COOKIE,
     store,
@@ -26,7 +59,7 @@ export function partnerSession(store: PrismaSessionStore, secret: string): Reque
       path: "/partners",
       httpOnly: true,
       sameSite: "lax",
-      secure: "auto", // Secure whenever the request came over HTTPS (see TRUST_PROXY)
+      secure: production ? true : "auto", // outside production: Secure when the request came over HTTPS
       maxAge: IDLE_TIMEOUT_MS,
     },
   });
@@ -41,7 +74,7 @@ export function partnerSession(store: PrismaSessionStore, secret: string): Reque
     next();
   };
 
-  return [sessions, absoluteTimeout];
+  return production ? [httpsOnly, sessions, absoluteTimeout] : [sessions, absoluteTimeout];
 }
 
 /**

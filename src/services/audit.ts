@@ -115,10 +115,16 @@ const NOT_PUBLIC = new Set([...CASE_RECORDS, "EmailMessage", "EncryptionKey", "U
 
 export function auditService(prisma: PrismaClient) {
   // Every change is audited, so this count moves whenever data public pages show may have changed
-  // (the page cache's version).
+  // here; the database's notifications (noticeChange) add the changes made anywhere else. Together
+  // they are the version of what this instance keeps for public pages (the page cache, the towns).
   let recorded = 0;
   return {
     changes: () => recorded,
+
+    /** A change committed by another instance or by hand, or a (re)connect of the listener (db.listen). */
+    noticeChange() {
+      recorded += 1;
+    },
 
     async record(entry: AuditEntry, db: Db = prisma): Promise<void> {
       await db.auditEvent.create({

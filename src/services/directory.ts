@@ -138,8 +138,9 @@ const serviceSummary = (s: SupportServiceInput & { isExample: boolean; active: b
 const isMissing = (err: unknown) => (err as { code?: unknown } | null)?.code === "P2025";
 
 /**
- * How long the list of towns is reused: every page of the online report checks answers against
- * it, and a change made on another instance is seen within this time (one made here at once).
+ * How long the list of towns is reused at most: every page of the online report checks answers
+ * against it. Any change to the data (here, on another instance or by hand: audit.changes) ends
+ * it at once; this bounds it while the instance is not hearing of changes (db.listen).
  */
 const TOWNS_REUSED_MS = 60_000;
 

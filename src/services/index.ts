@@ -15,6 +15,7 @@ import { emailService } from "./email/emails.ts";
 import { smtpTransport } from "./email/transport.ts";
 import { type EncryptionKeys, encryptionService } from "./encryption.ts";
 import { healthService } from "./health.ts";
+import { metricsService } from "./metrics.ts";
 import { pendingFormService } from "./pending-forms.ts";
 import { planAdminService } from "./plan/admin/index.ts";
 import { planDocumentService } from "./plan/document.ts";
@@ -31,7 +32,10 @@ import { twoFactorService } from "./two-factor.ts";
 
 export interface ServiceOptions {
   // The keys themselves: a key file (config.ts) is read at start-up (db/key-file.ts).
-  config: Pick<Config, "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "reminders" | "reports"> & {
+  config: Pick<
+    Config,
+    "mfaRequired" | "publicBaseUrl" | "smtpUrl" | "mailFrom" | "reminders" | "reports" | "metrics"
+  > & {
     encryption: EncryptionKeys;
   };
   logger: Logger;
@@ -41,10 +45,14 @@ export interface ServiceOptions {
 export function services(db: Database, { config, logger, queue: queueOptions }: ServiceOptions) {
   const audit = auditService(db.prisma);
   const encryption = encryptionService(config.encryption);
+  const metrics = metricsService(
+    { poolStats: db.poolStats, queueDepths: () => queue.depths() },
+    { processMetrics: config.metrics.token !== undefined || config.metrics.port !== undefined },
+  );
   // Started by src/jobs (server.ts); until then, emails are recorded and wait.
-  const queue = jobQueue(db, logger, queueOptions);
+  const queue = jobQueue(db, logger, { ...queueOptions, onJobFailed: metrics.jobFailed });
   const transport = config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom) : undefined;
-  const emails = emailService(db.prisma, { encryption, audit, logger, queue, transport });
+  const emails = emailService(db.prisma, { encryption, audit, logger, queue, transport, counts: metrics.emails });
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, emails });
   const plans = planService(db.prisma);
   const caseNotifications = caseNotificationService(db.prisma, { emails, publicBaseUrl: config.publicBaseUrl });
@@ -56,6 +64,11 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     progress: progressService(plans),
     directory: directoryService(db.prisma, audit),
     audit,
+    /**
+     * Hears of changes committed by other instances or by hand, so what this instance keeps for
+     * public pages goes at once (started by server.ts; tests start it when they need it).
+     */
+    listenForChanges: () => db.listen(audit.noticeChange),
     accounts,
     agencies: agencyService(db.prisma, audit),
     reviews: reviewService(db.prisma, audit, { emails, publicBaseUrl: config.publicBaseUrl }),
@@ -82,6 +95,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),
     queue,
     emails,
+    metrics,
     reminders: reminderService(db.prisma, plans, emails, {
       daysBefore: config.reminders.daysBefore,
       publicBaseUrl: config.publicBaseUrl,

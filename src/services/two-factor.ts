@@ -3,7 +3,6 @@
 // The app's secret is stored encrypted (services/encryption.ts), bound to its account.
 import { createHash, randomBytes } from "node:crypto";
 import { generateSecret, generateURI, verify } from "otplib";
-import QRCode from "qrcode";
 import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { AccountService } from "./accounts.ts";
 import type { Actor, AuditService } from "./audit.ts";
@@ -100,7 +99,9 @@ export function twoFactorService(prisma: PrismaClient, options: TwoFactorOptions
 
     async enrolmentDetails(user: Express.User, secret: string) {
       const uri = generateURI({ issuer: "RHINS portal", label: user.email, secret });
-      return { uri, secret, qrCode: await QRCode.toDataURL(uri, { errorCorrectionLevel: "M", margin: 1 }) };
+      // qrcode is loaded by the first enrolment, not at start-up: few requests need it.
+      const { toDataURL } = await import("qrcode");
+      return { uri, secret, qrCode: await toDataURL(uri, { errorCorrectionLevel: "M", margin: 1 }) };
     },
 
     /** Turns the second factor on once the first code proves the app is set up; returns recovery codes to show once. */

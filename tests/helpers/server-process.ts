@@ -4,6 +4,7 @@
 // that runs even when a test fails. Used by tests/reliability and bench/run.ts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { closeSync, openSync, readFileSync } from "node:fs";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
@@ -41,6 +42,9 @@ const CONFIG_KEYS = [
   "REPORT_ENCRYPTION_KEYS",
   "REPORT_ENCRYPTION_KEY_ID",
   "REPORT_HMAC_KEY",
+  "BACKUP_DIR",
+  "METRICS_TOKEN",
+  "METRICS_PORT",
 ];
 
 /** The Postgres server the reliability tests use (each test makes and drops its own database on it). */
@@ -193,6 +197,8 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** Write the output to this file instead of reading it (for long runs: no work in this process). */
   logFile?: string;
+  /** Run the compiled build, `node dist/server.js`, as npm start does in production (built first if src/ changed). */
+  build?: boolean;
 }
 
 export const SESSION_SECRET = "reliability-tests-session-secret-0123456789abcdef";
@@ -202,9 +208,13 @@ export const DATA_KEYS = {
   REPORT_HMAC_KEY: Buffer.alloc(32, 8).toString("base64"),
 };
 
-/** The settings a test server gets unless told otherwise. */
+/**
+ * The settings a test server gets unless told otherwise: production, as behind the TLS proxy
+ * production runs behind (one proxy trusted; requests say X-Forwarded-Proto: https, OVER_HTTPS).
+ */
 export const DEFAULT_ENV: Record<string, string> = {
   NODE_ENV: "production",
+  TRUST_PROXY: "1",
   SESSION_SECRET,
   ...DATA_KEYS,
   MFA_REQUIRED: "false",
@@ -213,16 +223,64 @@ export const DEFAULT_ENV: Record<string, string> = {
   SIGN_IN_LIMIT_PER_IP: "100000",
 };
 
+/** What the TLS proxy adds to every request it passes on: the partner area answers only over HTTPS in production. */
+export const OVER_HTTPS = { "x-forwarded-proto": "https" };
+
 const KEEP_LINES = 1_000;
 
-/** Starts `node --import tsx src/server.ts` on a free loopback port and waits until it is ready. */
+/**
+ * Runs the portal or a db command (`script`, e.g. "src/db/cli.ts") that is expected to stop on its
+ * own, with the settings of startServer; kills it after `timeoutMs`. Everything it printed, by stream.
+ */
+export async function runToExit(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env };
+  for (const key of CONFIG_KEYS) delete childEnv[key];
+  Object.assign(childEnv, DEFAULT_ENV, env);
+  const started = Date.now();
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env: childEnv });
+  children.add(child);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const [code, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
+  clearTimeout(timer);
+  children.delete(child);
+  return { code, signal, stdout, stderr, ms: Date.now() - started };
+}
+
+/** `npm run build` when src/ changed since dist/ was built (scripts/build.mjs --if-stale). */
+async function buildIfStale(): Promise<void> {
+  const build = spawn(process.execPath, ["scripts/build.mjs", "--if-stale"], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  for (const stream of [build.stdout, build.stderr])
+    stream.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+  const [code] = (await once(build, "exit")) as [number | null];
+  if (code !== 0) throw new Error(`the build failed (${code}):\n${output}`);
+}
+
+/**
+ * Starts the portal (`node --import tsx src/server.ts`, or with `build` the compiled `node
+ * dist/server.js`) on a free loopback port and waits until it is ready.
+ */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of CONFIG_KEYS) delete env[key];
   const port = Number(options.env?.PORT ?? (await freePort()));
   Object.assign(env, DEFAULT_ENV, { PORT: String(port) }, options.env);
+  if (options.build) await buildIfStale();
+  const script = options.build ? ["dist/server.js"] : ["--import", "tsx", "src/server.ts"];
   const logFd = options.logFile ? openSync(options.logFile, "a") : undefined;
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "src/server.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...script], {
     cwd: ROOT,
     env,
     stdio: ["ignore", logFd ?? "pipe", logFd ?? "pipe"],
@@ -379,7 +437,11 @@ export class HttpClient {
   /** The session cookie as sent: "rhins.sid=...". */
   cookie = "";
 
-  constructor(readonly base: string) {}
+  /** `headers` go with every request (e.g. X-Forwarded-For, to come from an address of its own). */
+  constructor(
+    readonly base: string,
+    readonly headers: Record<string, string> = {},
+  ) {}
 
   async request(
     method: string,
@@ -391,8 +453,13 @@ export class HttpClient {
       method,
       redirect: "manual",
       headers: {
+        ...OVER_HTTPS,
         ...(this.cookie ? { cookie: this.cookie } : {}),
-        ...(body !== undefined ? { "content-type": "application/x-www-form-urlencoded", origin: this.base } : {}),
+        // The address the browser saw, through the TLS proxy.
+        ...(body !== undefined
+          ? { "content-type": "application/x-www-form-urlencoded", origin: this.base.replace(/^http:/, "https:") }
+          : {}),
+        ...this.headers,
         ...headers,
       },
       body,

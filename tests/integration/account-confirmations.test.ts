@@ -130,11 +130,13 @@ describe("the set-password link without PUBLIC_BASE_URL in production", () => {
       const done = await agent
         .post(`/partners/accounts/${people.spare.id}/reset`)
         .set("Host", "rhins.example.org")
-        .set("Origin", "http://rhins.example.org")
+        .set("Origin", "https://rhins.example.org") // production is behind HTTPS (tests/helpers/app.ts)
         .type("form")
         .send({ _csrf: csrfToken(page.text) });
       expect(done.status).toBe(200);
-      expect(done.text).toMatch(/id="set-password-link">http:\/\/rhins\.example\.org\/partners\/set-password\/[\w-]+</);
+      expect(done.text).toMatch(
+        /id="set-password-link">https:\/\/rhins\.example\.org\/partners\/set-password\/[\w-]+</,
+      );
     } finally {
       await prodDb.close();
     }

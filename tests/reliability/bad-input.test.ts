@@ -213,8 +213,8 @@ let tableNames: string[] | undefined;
 
 /**
  * A fingerprint of every table (all rows, every column) except sessions. With `bookkeeping`, the
- * record of failed sign-ins (failure counts, locks and their audit events) is left out: refusing
- * a wrong password must write those.
+ * record of failed sign-ins (failure counts, locks, their audit events and the per-address
+ * attempt count) is left out: refusing a wrong password must write those.
  */
 async function snapshot(bookkeeping: boolean): Promise<Record<string, string>> {
   tableNames ??= (
@@ -226,7 +226,8 @@ async function snapshot(bookkeeping: boolean): Promise<Record<string, string>> {
       ),
     )
   ).map((r) => r.table_name);
-  const parts = tableNames.map((t) => {
+  const tables = bookkeeping ? tableNames.filter((t) => t !== "RateLimitHit") : tableNames;
+  const parts = tables.map((t) => {
     // Failed sign-ins count against the account, and that write moves the data version.
     const row =
       bookkeeping && t === "User"

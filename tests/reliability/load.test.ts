@@ -12,6 +12,7 @@ import {
   commitmentsLedBy,
   createAccounts,
   createServerDatabase,
+  OVER_HTTPS,
   problemsIn,
   startServer,
 } from "../helpers/server-process.ts";
@@ -88,7 +89,10 @@ describe("under load", () => {
           method: "GET",
           path,
           // Each request goes out as one of the signed-in partners, in turn.
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: cookies[next++ % SESSIONS]! } }),
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, ...OVER_HTTPS, cookie: cookies[next++ % SESSIONS]! },
+          }),
           onResponse: partnerTally.onResponse(path),
         })),
       }),

@@ -14,6 +14,7 @@ import {
   createAccounts,
   createServerDatabase,
   csrfTokenIn,
+  OVER_HTTPS,
   problemsIn,
   requestInFlight,
   startServer,
@@ -55,7 +56,9 @@ function backgroundTraffic(url: string, cookie: string, workers = 6) {
         const page = pages[i % pages.length]!;
         let res: Response;
         try {
-          res = await fetch(`${url}${page}`, { headers: page.startsWith("/partners") ? { cookie } : {} });
+          res = await fetch(`${url}${page}`, {
+            headers: page.startsWith("/partners") ? { cookie, ...OVER_HTTPS } : {},
+          });
         } catch {
           return; // no connection (refused, or reset before any answer): the portal has stopped listening
         }
@@ -91,7 +94,8 @@ describe("a restart under load", () => {
     const traffic = backgroundTraffic(server.url, officer.cookie);
     const formHeaders = (cookie: string) => ({
       Cookie: cookie,
-      Origin: server.url,
+      ...OVER_HTTPS,
+      Origin: server.url.replace(/^http:/, "https:"),
       "Content-Type": "application/x-www-form-urlencoded",
     });
     const save = requestInFlight(

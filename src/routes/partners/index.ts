@@ -27,6 +27,8 @@ import { signInRoutes, type SignInLimit } from "./sign-in.ts";
 export interface PartnerAreaOptions {
   sessionSecret: string;
   signInLimit: SignInLimit;
+  /** Production: the partner area answers only over HTTPS, with a Secure cookie (middleware/session.ts). */
+  production?: boolean;
 }
 
 /** Every partner route with its access rule: the router below is built from exactly this list. */
@@ -75,7 +77,7 @@ export function partnerArea(services: Services, options: PartnerAreaOptions): Ro
   const kept = pendingFormMiddleware(services, table);
   const router = Router();
   router.use(noStore);
-  router.use(partnerSession(services.sessionStore, options.sessionSecret));
+  router.use(partnerSession(services.sessionStore, options.sessionSecret, options.production ?? false));
   router.use(passport.initialize());
   router.use(passport.session());
   router.use(idleTimeoutForUser);

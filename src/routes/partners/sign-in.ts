@@ -43,7 +43,10 @@ const setPasswordForm = z.object({
 const page = (res: Parameters<RequestHandler>[1], view: string, status: number, model: Record<string, unknown>) =>
   res.status(status).render(`pages/partners/${view}`, { area: "partners", ...model });
 
-/** Per address: how many sign-in and code attempts are allowed in a window, whoever they are for. */
+/**
+ * Per address: how many sign-in and code attempts are allowed in a window, whoever they are for,
+ * counted in the database so that every instance shares the count.
+ */
 export interface SignInLimit {
   max: number;
   windowMs: number;
@@ -55,6 +58,7 @@ export function signInRoutes(services: Services, passport: PassportInstance, lim
     limit: limit.max,
     standardHeaders: "draft-8",
     legacyHeaders: false,
+    store: services.rateLimits.store("sign-in"),
     handler: (_req, res) =>
       page(res, "sign-in", 429, {
         title: "Sign in",

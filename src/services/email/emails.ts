@@ -45,6 +45,13 @@ function describe(err: unknown): string {
   return `${what ? `${what}: ` : ""}${e.message ?? String(err)}`.slice(0, ERROR_MAX);
 }
 
+/** Told of each email the mail server accepts or does not (the metrics). */
+export interface EmailCounts {
+  sent(): void;
+  /** `final`: given up, marked failed; otherwise it will be retried. */
+  failed(final: boolean): void;
+}
+
 export interface EmailOptions {
   encryption: EncryptionService;
   audit: AuditService;
@@ -52,11 +59,12 @@ export interface EmailOptions {
   queue: JobQueue;
   /** Undefined: no SMTP_URL, so emails are written to the log. */
   transport?: MailTransport;
+  counts?: EmailCounts;
   now?: () => Date;
 }
 
 export function emailService(prisma: PrismaClient, options: EmailOptions) {
-  const { encryption, logger, queue, transport } = options;
+  const { encryption, logger, queue, transport, counts } = options;
   const now = options.now ?? (() => new Date());
 
   async function dispatch(ids: number[]): Promise<void> {
@@ -130,6 +138,7 @@ export function emailService(prisma: PrismaClient, options: EmailOptions) {
         await transport.send({ to: message.to, ...email });
       } catch (err) {
         const final = isPermanent(err) || job.retryCount >= job.retryLimit;
+        counts?.failed(final);
         logger.warn({ emailId: id, template, attempt: message.attempts, final, err: describe(err) }, "email not sent");
         await prisma.emailMessage.update({
           where: { id },
@@ -138,6 +147,7 @@ export function emailService(prisma: PrismaClient, options: EmailOptions) {
         if (final) return;
         throw err; // the queue tries again later, each wait longer than the last
       }
+      counts?.sent();
       // Sent: the values (a set-password link, say) are not needed any more.
       await prisma.emailMessage.update({
         where: { id },

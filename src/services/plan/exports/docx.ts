@@ -3,26 +3,7 @@
 // statuses as words on their tag colour (cell shading), the vision and purposes as in the plan,
 // and a footer "Hate Crime Plan 2023/24 — page N of M". The tables are in a landscape section.
 // A draft says DRAFT in its title, a banner, each page's footer and a watermark.
-import {
-  AlignmentType,
-  Document,
-  ExternalHyperlink,
-  Footer,
-  Header,
-  HeadingLevel,
-  Packer,
-  PageNumber,
-  PageOrientation,
-  Paragraph,
-  ShadingType,
-  Table,
-  TableCell,
-  TableRow,
-  TextRun,
-  WidthType,
-  type ISectionOptions,
-} from "docx";
-import { TextWatermark } from "docx/watermarks";
+import type { Document, ISectionOptions, Paragraph, Table, TableCell, TableRow } from "docx";
 import type { ShownStatus } from "../review-rules.ts";
 import {
   DRAFT_MARK,
@@ -35,6 +16,13 @@ import { STATUS_COLOURS } from "./status-colours.ts";
 
 export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
+/**
+ * The docx library and its watermarks: loaded by the first Word file, not at start-up (few
+ * requests need it, and it is one of the largest libraries), and kept after. Everything below
+ * runs only once renderDocx has set it.
+ */
+let docx: typeof import("docx") & typeof import("docx/watermarks");
+
 /** A4 in twentieths of a point. */
 const A4 = { width: 11906, height: 16838 };
 const MARGIN = 1000;
@@ -42,14 +30,14 @@ const BRAND = "1D4F6E";
 const GREY_TEXT = "505A5F";
 const HEADER_FILL = "F3F2F1";
 
-const para = (text: string) => new Paragraph({ children: [new TextRun(text)] });
+const para = (text: string) => new docx.Paragraph({ children: [new docx.TextRun(text)] });
 
 function cell(children: Paragraph[], options: { fill?: string; width?: number } = {}): TableCell {
-  return new TableCell({
+  return new docx.TableCell({
     children,
     margins: { top: 60, bottom: 60, left: 80, right: 80 },
-    ...(options.fill && { shading: { type: ShadingType.CLEAR, color: "auto", fill: options.fill } }),
-    ...(options.width && { width: { size: options.width, type: WidthType.PERCENTAGE } }),
+    ...(options.fill && { shading: { type: docx.ShadingType.CLEAR, color: "auto", fill: options.fill } }),
+    ...(options.width && { width: { size: options.width, type: docx.WidthType.PERCENTAGE } }),
   });
 }
 
@@ -59,7 +47,7 @@ function textCell(text: string, width?: number): TableCell {
 
 function statusCell(status: ShownStatus, text: string, width?: number): TableCell {
   const colour = STATUS_COLOURS[status];
-  return cell([new Paragraph({ children: [new TextRun({ text, bold: true, color: colour.text })] })], {
+  return cell([new docx.Paragraph({ children: [new docx.TextRun({ text, bold: true, color: colour.text })] })], {
     fill: colour.fill,
     width,
   });
@@ -67,31 +55,34 @@ function statusCell(status: ShownStatus, text: string, width?: number): TableCel
 
 function commentaryCell(latest: LatestCommentary | null, width: number): TableCell {
   if (!latest)
-    return cell([new Paragraph({ children: [new TextRun({ text: "None yet", color: GREY_TEXT })] })], { width });
-  const small = (text: string) => new Paragraph({ children: [new TextRun({ text, size: 16, color: GREY_TEXT })] });
+    return cell([new docx.Paragraph({ children: [new docx.TextRun({ text: "None yet", color: GREY_TEXT })] })], {
+      width,
+    });
+  const small = (text: string) =>
+    new docx.Paragraph({ children: [new docx.TextRun({ text, size: 16, color: GREY_TEXT })] });
   return cell(
     [
       ...(latest.note ? [small(`${latest.label}: ${latest.note}`)] : []),
       ...latest.entries.flatMap((e) => [
         ...(e.text === ""
           ? []
-          : e.text
-              .split(/\r?\n/)
-              .map((line, i) =>
-                i === 0 && e.agency
-                  ? new Paragraph({ children: [new TextRun({ text: `${e.agency}: `, bold: true }), new TextRun(line)] })
-                  : para(line),
-              )),
+          : e.text.split(/\r?\n/).map((line, i) =>
+              i === 0 && e.agency
+                ? new docx.Paragraph({
+                    children: [new docx.TextRun({ text: `${e.agency}: `, bold: true }), new docx.TextRun(line)],
+                  })
+                : para(line),
+            )),
         ...(e.evidence.length > 0
           ? [
-              new Paragraph({
+              new docx.Paragraph({
                 children: [
-                  new TextRun(e.agency && !e.text ? `${e.agency}: evidence: ` : "Evidence: "),
+                  new docx.TextRun(e.agency && !e.text ? `${e.agency}: evidence: ` : "Evidence: "),
                   ...e.evidence.flatMap((link, i) => [
-                    ...(i > 0 ? [new TextRun("; ")] : []),
-                    new ExternalHyperlink({
+                    ...(i > 0 ? [new docx.TextRun("; ")] : []),
+                    new docx.ExternalHyperlink({
                       link: link.url,
-                      children: [new TextRun({ text: link.title, style: "Hyperlink" })],
+                      children: [new docx.TextRun({ text: link.title, style: "Hyperlink" })],
                     }),
                   ]),
                 ],
@@ -107,11 +98,11 @@ function commentaryCell(latest: LatestCommentary | null, width: number): TableCe
 
 /** A header row: repeated at the top of each page the table runs onto. */
 function headerRow(headings: { text: string; width: number }[]): TableRow {
-  return new TableRow({
+  return new docx.TableRow({
     tableHeader: true,
     cantSplit: true,
     children: headings.map((h) =>
-      cell([new Paragraph({ children: [new TextRun({ text: h.text, bold: true })] })], {
+      cell([new docx.Paragraph({ children: [new docx.TextRun({ text: h.text, bold: true })] })], {
         fill: HEADER_FILL,
         width: h.width,
       }),
@@ -120,9 +111,9 @@ function headerRow(headings: { text: string; width: number }[]): TableRow {
 }
 
 function table(headings: { text: string; width: number }[], rows: TableCell[][]): Table {
-  return new Table({
-    width: { size: 100, type: WidthType.PERCENTAGE },
-    rows: [headerRow(headings), ...rows.map((children) => new TableRow({ cantSplit: true, children }))],
+  return new docx.Table({
+    width: { size: 100, type: docx.WidthType.PERCENTAGE },
+    rows: [headerRow(headings), ...rows.map((children) => new docx.TableRow({ cantSplit: true, children }))],
   });
 }
 
@@ -168,7 +159,7 @@ function commitmentsTable(doc: PlanDocument, objective: PlanDocument["objectives
       cell([
         para(commitment.text),
         ...commitment.details.map(
-          (d) => new Paragraph({ children: [new TextRun({ text: d, size: 16, color: GREY_TEXT })] }),
+          (d) => new docx.Paragraph({ children: [new docx.TextRun({ text: d, size: 16, color: GREY_TEXT })] }),
         ),
       ]),
       textCell(commitment.leadLabel),
@@ -178,25 +169,27 @@ function commitmentsTable(doc: PlanDocument, objective: PlanDocument["objectives
   );
 }
 
-export function docxDocument(doc: PlanDocument): Document {
-  const footer = new Footer({
+function docxDocument(doc: PlanDocument): Document {
+  const footer = new docx.Footer({
     children: [
-      new Paragraph({
-        alignment: AlignmentType.CENTER,
+      new docx.Paragraph({
+        alignment: docx.AlignmentType.CENTER,
         children: [
-          new TextRun({ text: `${doc.footerText} — page `, color: GREY_TEXT, size: 18 }),
-          new TextRun({ children: [PageNumber.CURRENT], color: GREY_TEXT, size: 18 }),
-          new TextRun({ text: " of ", color: GREY_TEXT, size: 18 }),
-          new TextRun({ children: [PageNumber.TOTAL_PAGES], color: GREY_TEXT, size: 18 }),
+          new docx.TextRun({ text: `${doc.footerText} — page `, color: GREY_TEXT, size: 18 }),
+          new docx.TextRun({ children: [docx.PageNumber.CURRENT], color: GREY_TEXT, size: 18 }),
+          new docx.TextRun({ text: " of ", color: GREY_TEXT, size: 18 }),
+          new docx.TextRun({ children: [docx.PageNumber.TOTAL_PAGES], color: GREY_TEXT, size: 18 }),
         ],
       }),
     ],
   });
   const headers = doc.draft
     ? {
-        default: new Header({
+        default: new docx.Header({
           children: [
-            new Paragraph({ children: [new TextWatermark({ text: DRAFT_MARK, color: "B1B4B6", opacity: 0.3 })] }),
+            new docx.Paragraph({
+              children: [new docx.TextWatermark({ text: DRAFT_MARK, color: "B1B4B6", opacity: 0.3 })],
+            }),
           ],
         }),
       }
@@ -206,7 +199,7 @@ export function docxDocument(doc: PlanDocument): Document {
       page: {
         size: {
           ...A4,
-          orientation: orientation === "landscape" ? PageOrientation.LANDSCAPE : PageOrientation.PORTRAIT,
+          orientation: orientation === "landscape" ? docx.PageOrientation.LANDSCAPE : docx.PageOrientation.PORTRAIT,
         },
         margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
       },
@@ -217,16 +210,16 @@ export function docxDocument(doc: PlanDocument): Document {
   });
 
   const about = [
-    new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun(doc.heading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_1, children: [new docx.TextRun(doc.heading)] }),
     ...(doc.strapline
-      ? [new Paragraph({ children: [new TextRun({ text: doc.strapline, size: 28, color: BRAND })] })]
+      ? [new docx.Paragraph({ children: [new docx.TextRun({ text: doc.strapline, size: 28, color: BRAND })] })]
       : []),
     ...(doc.draft
       ? [
-          new Paragraph({
-            shading: { type: ShadingType.CLEAR, color: "auto", fill: "651B1B" },
+          new docx.Paragraph({
+            shading: { type: docx.ShadingType.CLEAR, color: "auto", fill: "651B1B" },
             children: [
-              new TextRun({
+              new docx.TextRun({
                 text: `${DRAFT_MARK}: this plan has not been published and may change.`,
                 bold: true,
                 color: "FFFFFF",
@@ -235,51 +228,57 @@ export function docxDocument(doc: PlanDocument): Document {
           }),
         ]
       : []),
-    new Paragraph({
+    new docx.Paragraph({
       children: [
-        new TextRun({
+        new docx.TextRun({
           text: `Status: ${doc.statusText}. Generated on ${doc.generatedText}. This plan covers ${doc.period}.`,
           color: GREY_TEXT,
           size: 18,
         }),
       ],
     }),
-    ...(doc.filterText ? [new Paragraph({ children: [new TextRun({ text: doc.filterText, bold: true })] })] : []),
-    new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun("About us")] }),
-    new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun("Our vision")] }),
-    new Paragraph({ children: [new TextRun({ text: doc.vision, italics: true })] }),
-    new Paragraph({ heading: HeadingLevel.HEADING_3, children: [new TextRun("What we do")] }),
+    ...(doc.filterText
+      ? [new docx.Paragraph({ children: [new docx.TextRun({ text: doc.filterText, bold: true })] })]
+      : []),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun("About us")] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_3, children: [new docx.TextRun("Our vision")] }),
+    new docx.Paragraph({ children: [new docx.TextRun({ text: doc.vision, italics: true })] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_3, children: [new docx.TextRun("What we do")] }),
     ...(doc.introduction ? [para(doc.introduction)] : []),
     ...(doc.purposes.length
       ? [
           para("The purpose of RHINS is to:"),
-          ...doc.purposes.map((p) => new Paragraph({ bullet: { level: 0 }, children: [new TextRun(p)] })),
+          ...doc.purposes.map((p) => new docx.Paragraph({ bullet: { level: 0 }, children: [new docx.TextRun(p)] })),
         ]
       : []),
-    new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(doc.achievementsHeading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun(doc.achievementsHeading)] }),
     ...(doc.achievements.length
       ? doc.achievements.map(
           (a) =>
-            new Paragraph({
-              children: [new TextRun({ text: `${a.title} – `, bold: true }), new TextRun(a.description)],
+            new docx.Paragraph({
+              children: [new docx.TextRun({ text: `${a.title} – `, bold: true }), new docx.TextRun(a.description)],
             }),
         )
       : [para("None recorded.")]),
   ];
 
   const tables = [
-    new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(doc.risksHeading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun(doc.risksHeading)] }),
     doc.risks.length ? risksTable(doc) : para(doc.noRisksText),
-    new Paragraph({ heading: HeadingLevel.HEADING_2, children: [new TextRun(doc.commitmentsHeading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun(doc.commitmentsHeading)] }),
     ...(doc.objectives.length
       ? doc.objectives.flatMap((o) => [
-          new Paragraph({ heading: HeadingLevel.HEADING_3, keepNext: true, children: [new TextRun(o.heading)] }),
+          new docx.Paragraph({
+            heading: docx.HeadingLevel.HEADING_3,
+            keepNext: true,
+            children: [new docx.TextRun(o.heading)],
+          }),
           commitmentsTable(doc, o),
         ])
       : [para(doc.noCommitmentsText)]),
   ];
 
-  return new Document({
+  return new docx.Document({
     title: doc.heading,
     subject: `The RHINS partnership's ${doc.title}${doc.draft ? ` (${DRAFT_MARK})` : ""}`,
     creator: "RHINS portal",
@@ -298,6 +297,10 @@ export function docxDocument(doc: PlanDocument): Document {
 }
 
 /** The Word file's bytes. */
-export function renderDocx(doc: PlanDocument): Promise<Buffer> {
-  return Packer.toBuffer(docxDocument(doc));
+export async function renderDocx(doc: PlanDocument): Promise<Buffer> {
+  docx ??= await Promise.all([import("docx"), import("docx/watermarks")]).then(([main, watermarks]) => ({
+    ...main,
+    ...watermarks,
+  }));
+  return docx.Packer.toBuffer(docxDocument(doc));
 }

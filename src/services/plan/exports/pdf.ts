@@ -10,7 +10,7 @@
 // glyphs in it and is not drawn: the Word and CSV files and the print view keep it.
 import { createRequire } from "node:module";
 import path from "node:path";
-import pdfmake from "pdfmake";
+import type PdfMake from "pdfmake";
 import type { Content, TableCell, TDocumentDefinitions } from "pdfmake/interfaces.js";
 import type { ShownStatus } from "../review-rules.ts";
 import {
@@ -30,18 +30,27 @@ const FONT_DIR = path.join(
   "Roboto",
 );
 
-// pdfmake is one shared instance: the fonts and access policies are set once, here. It may read
-// only its own font files, and fetch nothing from the network.
-pdfmake.setFonts({
-  Roboto: {
-    normal: path.join(FONT_DIR, "Roboto-Regular.ttf"),
-    bold: path.join(FONT_DIR, "Roboto-Medium.ttf"),
-    italics: path.join(FONT_DIR, "Roboto-Italic.ttf"),
-    bolditalics: path.join(FONT_DIR, "Roboto-MediumItalic.ttf"),
-  },
-});
-pdfmake.setUrlAccessPolicy(() => false);
-pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONT_DIR + path.sep));
+/**
+ * pdfmake is one shared instance, loaded by the first PDF rather than at start-up (few requests
+ * need it, and it is one of the largest libraries) and kept after. The fonts and access policies
+ * are set once, here: it may read only its own font files, and fetch nothing from the network.
+ */
+let printer: Promise<typeof PdfMake> | undefined;
+const pdfPrinter = () =>
+  // CommonJS exporting one instance: import() gives it as `default`, which its types do not say.
+  (printer ??= (import("pdfmake") as unknown as Promise<{ default: typeof PdfMake }>).then(({ default: pdfmake }) => {
+    pdfmake.setFonts({
+      Roboto: {
+        normal: path.join(FONT_DIR, "Roboto-Regular.ttf"),
+        bold: path.join(FONT_DIR, "Roboto-Medium.ttf"),
+        italics: path.join(FONT_DIR, "Roboto-Italic.ttf"),
+        bolditalics: path.join(FONT_DIR, "Roboto-MediumItalic.ttf"),
+      },
+    });
+    pdfmake.setUrlAccessPolicy(() => false);
+    pdfmake.setLocalAccessPolicy((file) => path.resolve(file).startsWith(FONT_DIR + path.sep));
+    return pdfmake;
+  }));
 
 const BRAND = "#1D4F6E";
 const BORDER = "#B1B4B6";
@@ -328,6 +337,7 @@ export function pdfDefinition(doc: PlanDocument, layout: PdfLayoutOptions = {}):
  * is laid out again with the last two rows starting that page together.
  */
 export async function renderPdf(doc: PlanDocument): Promise<Buffer> {
+  const pdfmake = await pdfPrinter();
   const rowPages = new Map<string, number>();
   const first = await pdfmake.createPdf(pdfDefinition(doc, { rowPages })).getBuffer();
   const last = doc.objectives.at(-1);
