@@ -543,9 +543,10 @@ async function main() {
     }
     // The officer's pages and the public ones, with the officer's session (the coordinator's and
     // the caseworker's pages would answer it 403 or 404).
-    const memoryPages = RSS_PAGE
-      ? [RSS_PAGE]
-      : pages.filter((p) => p.signedIn === undefined || p.signedIn === "officer").map((p) => p.path);
+    const officerPages = pages.filter((p) => p.signedIn === undefined || p.signedIn === "officer").map((p) => p.path);
+    // BENCH_PAGES may leave none of them (only case pages, say): then the home page, since an
+    // empty list of requests makes autocannon crash.
+    const memoryPages = RSS_PAGE ? [RSS_PAGE] : officerPages.length ? officerPages : ["/"];
     say(`Memory: ${RSS_SECONDS} s on ${memoryPages.join(", ")}...`);
     const memory = await memoryRun(server, partner.cookie, memoryPages);
     const start: StartFigures = { firstPageMs, idleRssMb, endRssMb: mb(rssOf(server.pid)) };
