@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { LISTENER_APPLICATION_NAME } from "../../src/db/change-listener.ts";
 import { openDatabase, type Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
 
@@ -79,4 +80,16 @@ export async function reopenableDatabase() {
     open: () => openDatabase({ kind: "pglite", dir }),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** Cuts every portal's change-listening connection to this database, as a network fault would; how many were cut. */
+export async function cutChangeListeners(db: Database): Promise<number> {
+  const [ended] = await db.withConnection((c) =>
+    c.query<{ count: string }>(
+      `SELECT count(pg_terminate_backend(pid)) AS count FROM pg_stat_activity
+        WHERE application_name = $1 AND datname = current_database()`,
+      [LISTENER_APPLICATION_NAME],
+    ),
+  );
+  return Number(ended!.count);
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LISTENER_APPLICATION_NAME } from "../../src/db/change-listener.ts";
 import { seed } from "../../src/db/seed.ts";
 import { testApp } from "../helpers/app.ts";
-import { type TestDatabase, serverUrl, testDatabase } from "../helpers/database.ts";
+import { type TestDatabase, cutChangeListeners, serverUrl, testDatabase } from "../helpers/database.ts";
 import { waitFor } from "../helpers/server-process.ts";
 
 /** A portal (its services and app, not its server) listening for changes on a fresh seeded database. */
@@ -110,14 +110,7 @@ describe.skipIf(!postgresUrl)("changes committed on Postgres", () => {
     await sleep(300);
     expect(await page("/support")).not.toContain("Changed while not heard");
 
-    const [ended] = await db.withConnection((c) =>
-      c.query<{ count: string }>(
-        `SELECT count(pg_terminate_backend(pid)) AS count FROM pg_stat_activity
-            WHERE application_name = $1 AND datname = current_database()`,
-        [LISTENER_APPLICATION_NAME],
-      ),
-    );
-    expect(Number(ended!.count)).toBe(1);
+    expect(await cutChangeListeners(db)).toBe(1);
     expect(await shows("/support", "Changed while not heard")).toBeLessThan(1_000);
 
     // The new connection listens as the old one did.

@@ -6,11 +6,11 @@
 // The instances are behind a pretend TLS proxy (TRUST_PROXY=1), so each test comes from an
 // address of its own (X-Forwarded-For), over "HTTPS" (X-Forwarded-Proto) as the partner area needs.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LISTENER_APPLICATION_NAME } from "../../src/db/change-listener.ts";
 import type { Database } from "../../src/db/database.ts";
 import { type Quarter, quarterOf, yearSlug } from "../../src/services/plan/year.ts";
 import { londonDay, workingDaysAfter } from "../../src/services/reminders/working-days.ts";
 import { testApp } from "../helpers/app.ts";
+import { cutChangeListeners } from "../helpers/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
 import {
   HttpClient,
@@ -143,14 +143,7 @@ describe("two instances on one database", () => {
     for (const server of [a, b]) expect(await within1s(server, "/vision", "A vision typed in SQL")).toBeLessThan(1_000);
 
     // Both listening connections cut: each connects again, drops what it kept, and hears again.
-    const [ended] = await db.withConnection((c) =>
-      c.query<{ count: string }>(
-        `SELECT count(pg_terminate_backend(pid)) AS count FROM pg_stat_activity
-          WHERE application_name = $1 AND datname = current_database()`,
-        [LISTENER_APPLICATION_NAME],
-      ),
-    );
-    expect(Number(ended!.count)).toBe(2);
+    expect(await cutChangeListeners(db)).toBe(2);
     for (const server of [a, b]) {
       await waitFor(
         () => server.logs().some((l) => l.level === 40 && /change listener connected again/.test(String(l.msg))),
