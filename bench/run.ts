@@ -453,6 +453,8 @@ async function main() {
       logFile,
       nodeArgs: CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", SCRATCH] : [],
       timeoutMs: 180_000,
+      // The first page is served once the portal listens, before /health/ready (the jobs) says ready.
+      waitReady: false,
     });
     const home = await fetch(`${server.url}/`);
     await home.arrayBuffer();

@@ -71,10 +71,15 @@ async function main() {
     );
   }
   // The jobs start once the portal listens: the first page need not wait for the queue and its
-  // schedules (an email asked for meanwhile is recorded and waits for them).
-  const jobsStarting = startJobs(services, config).then(() => {
-    opened.jobs = services.queue;
-  });
+  // schedules (an email asked for meanwhile is recorded and waits for them), but /health/ready
+  // does. Instances set up their queues one at a time: pg-boss creating the same queues from two
+  // at once can deadlock.
+  const jobsStarting = db
+    .oneAtATime("job set-up", () => startJobs(services, config))
+    .then(() => {
+      opened.jobs = services.queue;
+    });
+  services.health.notReadyUntil(jobsStarting, "starting background jobs");
   jobsStarting.catch((err) => failed(startUpFailure(err, opened.database)));
 
   // SIGTERM (an orchestrator replacing this instance): /health/ready fails at once while pages are

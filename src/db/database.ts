@@ -23,6 +23,11 @@ export interface Database {
   /** Human description for the start-up log, without credentials. */
   description: string;
   withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while holding the database-wide lock named `name`, so instances starting together
+   * do it one after another (a session advisory lock; PGlite has one process, so just runs it).
+   */
+  oneAtATime<T>(name: string, fn: () => Promise<T>): Promise<T>;
   /** How the job queue (src/jobs/queue.ts) reaches this database: its own small pool, or PGlite itself. */
   jobConnection: PgBoss.DatabaseOptions;
   /** Resolves when the database answers; rejects otherwise. */
@@ -100,6 +105,19 @@ function openPostgres(options: Extract<DatabaseConfig, { kind: "postgres" }>, lo
         client.release();
       }
     },
+    async oneAtATime(name, fn) {
+      const client = await pool.connect();
+      try {
+        await client.query(scriptQuery("SELECT pg_advisory_lock(hashtext($1))", [`rhins:${name}`]));
+        try {
+          return await fn();
+        } finally {
+          await client.query("SELECT pg_advisory_unlock(hashtext($1))", [`rhins:${name}`]);
+        }
+      } finally {
+        client.release();
+      }
+    },
     async ping() {
       await pool.query("SELECT 1");
     },
@@ -133,6 +151,7 @@ async function openPglite(options: Exclude<OpenOptions, { kind: "postgres" }>): 
     prisma,
     description: dataDir ? `embedded Postgres (PGlite) in ${dataDir}` : "embedded Postgres (PGlite) in memory",
     withConnection: (fn) => fn(conn),
+    oneAtATime: (_name, fn) => fn(),
     // pg-boss sends scripts ("BEGIN; ...; COMMIT") without values, which only exec runs (GUIDE 8).
     jobConnection: {
       db: {

@@ -287,9 +287,14 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   });
   if (logFd !== undefined) closeSync(logFd);
   children.add(child);
+  // A portal that stops by itself once started has crashed: say why, as the test only sees refused connections.
+  let running = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
       children.delete(child);
+      // eslint-disable-next-line no-console -- a crash is reported where the test run shows it
+      if (running)
+        console.error(`The portal on port ${port} stopped by itself (${code ?? signal}):\n${output().join("\n")}`);
       resolve({ code, signal });
     });
   });
@@ -320,6 +325,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       : [...new Set([...important, ...recent])];
 
   const stop = onCleanUp(async () => {
+    running = false;
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     await exited;
   });
@@ -341,6 +347,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       if (status === 200) break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    running = true;
   } catch (err) {
     await stop();
     throw new Error(`${(err as Error).message}:\n${output().join("\n")}`, { cause: err });
@@ -363,6 +370,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       }),
     async stop(signal = "SIGTERM", withinMs = 15_000) {
       const started = Date.now();
+      running = false;
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
       const timer = setTimeout(() => child.kill("SIGKILL"), withinMs);
       const result = await exited;

@@ -25,4 +25,20 @@ describe("readiness", () => {
       await db.close();
     }
   });
+
+  it("says not ready until the start-up work after listening (the jobs) is done", async () => {
+    const db = await testDatabase();
+    try {
+      const { app, services } = testApp(db);
+      let finish!: () => void;
+      services.health.notReadyUntil(new Promise<void>((resolve) => (finish = resolve)), "starting background jobs");
+      const res = await request(app).get("/health/ready").expect(503);
+      expect(res.body.reason).toBe("starting background jobs");
+      finish();
+      await new Promise((r) => setImmediate(r));
+      await request(app).get("/health/ready").expect(200);
+    } finally {
+      await db.close();
+    }
+  });
 });
