@@ -3,6 +3,11 @@
 // when dist/ is missing or src/ has changed since; otherwise `src/server.ts` through tsx, as in
 // development. The portal is a child process that gets SIGTERM, SIGINT and SIGHUP as they come
 // here, and its exit code (or signal) becomes this process's.
+//
+// In production the portal's memory is bounded (scripts/portal-node.json, measured by npm run
+// bench): V8's young generation at most 2 MB per half and its old generation 256 MB, so the heap
+// is collected before it grows far past what is live, and glibc keeps two malloc arenas instead
+// of sixteen on two cores. NODE_OPTIONS or MALLOC_ARENA_MAX set in the environment win.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -32,7 +37,18 @@ async function portalCommand() {
   return [path.join(DIST, "server.js")];
 }
 
-const child = spawn(process.execPath, await portalCommand(), { stdio: "inherit" });
+/** The environment for the portal: in production, the memory settings, after which the environment's own win. */
+function portalEnv() {
+  if (nodeEnv() !== "production") return process.env;
+  const settings = JSON.parse(readFileSync(path.join(ROOT, "scripts", "portal-node.json"), "utf8"));
+  return {
+    ...process.env,
+    NODE_OPTIONS: [settings.NODE_OPTIONS, process.env.NODE_OPTIONS].filter(Boolean).join(" "),
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? settings.MALLOC_ARENA_MAX,
+  };
+}
+
+const child = spawn(process.execPath, await portalCommand(), { stdio: "inherit", env: portalEnv() });
 const signals = ["SIGTERM", "SIGINT", "SIGHUP"];
 const forward = (signal) => child.kill(signal);
 for (const signal of signals) process.on(signal, forward);

@@ -3,8 +3,9 @@
 // tokens and CSRF values are redacted wherever they appear.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import { pino, type Logger } from "pino";
-import { prettyFactory } from "pino-pretty";
+import type { prettyFactory as PrettyFactory } from "pino-pretty";
 
 export const REDACT_PATHS = [
   "req.headers.cookie",
@@ -39,6 +40,8 @@ export function createLogger(
   }
   // Made readable here, in this thread, as each line is written: pino-pretty's transport runs in
   // a worker thread and its stream form a tick later, so lines just before an exit were lost.
+  // Loaded only for a person at a terminal, never in production.
+  const { prettyFactory } = createRequire(import.meta.url)("pino-pretty") as { prettyFactory: typeof PrettyFactory };
   const pretty = prettyFactory({
     colorize: true,
     translateTime: "SYS:HH:MM:ss.l",

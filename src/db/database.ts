@@ -1,11 +1,10 @@
 // Opens the partnership's database: a Postgres server through pg + @prisma/adapter-pg, or the
 // embedded PGlite when no DATABASE_URL is set. Nothing outside src/db knows which one it is.
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
+import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import type PgBoss from "pg-boss";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import type { Logger } from "pino";
 import type { DatabaseConfig } from "../config.ts";
 import { type StopListening, listenOnPglite, listenOnPostgres } from "./change-listener.ts";
@@ -135,6 +134,11 @@ async function openPglite(options: Exclude<OpenOptions, { kind: "postgres" }>): 
   if (options.kind === "pglite") dataDir = path.resolve(options.dir);
   // This process's alone while open (db/pglite-lock.ts); refused at once if it cannot be written.
   const lock = dataDir === undefined ? undefined : lockPgliteFolder(dataDir);
+  // Loaded only here: a portal on a Postgres server never needs the embedded database's code.
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("pglite-prisma-adapter"),
+  ]);
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({ dataDir, loadDataDir: "loadDataDir" in options ? options.loadDataDir : undefined });

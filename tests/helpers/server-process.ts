@@ -13,6 +13,7 @@ import { openDatabase, type Database } from "../../src/db/database.ts";
 import { migrate } from "../../src/db/migrate.ts";
 import { seed } from "../../src/db/seed.ts";
 import { hashPassword } from "../../src/services/passwords.ts";
+import PORTAL_NODE from "../../scripts/portal-node.json" with { type: "json" };
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -277,7 +278,12 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   for (const key of CONFIG_KEYS) delete env[key];
   const port = Number(options.env?.PORT ?? (await freePort()));
   Object.assign(env, DEFAULT_ENV, { PORT: String(port) }, options.env);
-  if (options.build) await buildIfStale();
+  if (options.build) {
+    await buildIfStale();
+    // As npm start runs it in production (scripts/start.mjs): with the memory settings.
+    env.NODE_OPTIONS = [PORTAL_NODE.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(" ");
+    env.MALLOC_ARENA_MAX ??= PORTAL_NODE.MALLOC_ARENA_MAX;
+  }
   const script = options.build ? ["dist/server.js"] : ["--import", "tsx", "src/server.ts"];
   const logFd = options.logFile ? openSync(options.logFile, "a") : undefined;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...script], {

@@ -1,10 +1,11 @@
 // The production build (issue 17): `npm run build` compiles src/ to dist/; the compiled portal,
 // started as a council would (NODE_ENV=production, its required settings), makes an empty
 // Postgres database ready from dist/ and serves the public site, its assets and the partner
-// area; pdfmake, docx and qrcode load on the first request that needs them, not at start; and
-// npm start (scripts/start.mjs) rebuilds when src/ changed, passes signals and exit codes through,
-// and runs src/ through tsx outside production. The start script is checked on a one-file copy
-// of the project in a temporary folder, so src/ is never touched.
+// area; pdfmake, docx and qrcode load on the first request that needs them, not at start (and
+// PGlite never on Postgres); and npm start (scripts/start.mjs) rebuilds when src/ changed,
+// passes signals and exit codes through, bounds the portal's memory in production, and runs src/
+// through tsx outside production. The start script is checked on a one-file copy of the project
+// in a temporary folder, so src/ is never touched.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import {
@@ -146,6 +147,8 @@ export async function resolve(specifier, context, next) {
     const atStart = packagesLoaded();
     expect(atStart).toContain("express");
     for (const name of LAZY) expect(atStart, name).not.toContain(name);
+    // On a Postgres server the embedded database's code is never loaded.
+    for (const name of ["@electric-sql/pglite", "pglite-prisma-adapter"]) expect(atStart, name).not.toContain(name);
 
     expect((await client.get("/partners/plans/2023-24/plan.pdf")).headers.get("content-type")).toBe("application/pdf");
     expect((await client.get("/partners/plans/2023-24/plan.docx")).status).toBe(200);
@@ -161,8 +164,10 @@ describe("npm start (scripts/start.mjs)", () => {
   // A copy of the project with a one-file portal that says which build it is, takes SIGTERM, and
   // exits with the code it is given.
   let project: string;
-  const portal = (version: string) => `const version: string = ${JSON.stringify(version)};
-console.log(\`portal \${version} from \${import.meta.url.includes("/dist/") ? "dist" : "src"}\`);
+  const portal = (version: string) => `import v8 from "node:v8";
+const version: string = ${JSON.stringify(version)};
+const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 1048576);
+console.log(\`portal \${version} from \${import.meta.url.includes("/dist/") ? "dist" : "src"}, heap limit \${heapMb} MB, malloc arenas \${process.env.MALLOC_ARENA_MAX ?? "default"}\`);
 const code = Number(process.env.PORTAL_EXIT ?? "0");
 if (process.env.PORTAL_EXIT) process.exit(code);
 process.on("SIGTERM", () => {
@@ -181,7 +186,13 @@ setInterval(() => {}, 1000);
     project = mkdtempSync(path.join(os.tmpdir(), "rhins-start-"));
     mkdirSync(path.join(project, "src"));
     mkdirSync(path.join(project, "scripts"));
-    for (const file of ["tsconfig.json", "tsconfig.build.json", "scripts/build.mjs", "scripts/start.mjs"])
+    for (const file of [
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "scripts/build.mjs",
+      "scripts/start.mjs",
+      "scripts/portal-node.json",
+    ])
       cpSync(path.join(ROOT, file), path.join(project, file));
     writeFileSync(path.join(project, "package.json"), `{ "type": "module" }\n`);
     symlinkSync(path.join(ROOT, "node_modules"), path.join(project, "node_modules"));
@@ -230,6 +241,29 @@ setInterval(() => {}, 1000);
     expect(code).toBe(3);
   });
 
+  /** The portal's heap limit in MB and its malloc arenas, as it printed them. */
+  const memoryOf = (output: string) => {
+    const [, heapMb, arenas] = /heap limit (\d+) MB, malloc arenas (\w+)/.exec(output) ?? [];
+    return { heapMb: Number(heapMb), arenas };
+  };
+
+  it("runs the portal with its memory bounded in production, unless the environment says otherwise", async () => {
+    const bounded = memoryOf((await startAndStop(env({ NODE_ENV: "production" }))).output);
+    expect(bounded.heapMb).toBeGreaterThanOrEqual(256);
+    expect(bounded.heapMb).toBeLessThan(270);
+    expect(bounded.arenas).toBe("2");
+    const chosen = memoryOf(
+      (
+        await startAndStop(
+          env({ NODE_ENV: "production", NODE_OPTIONS: "--max-old-space-size=512", MALLOC_ARENA_MAX: "4" }),
+        )
+      ).output,
+    );
+    expect(chosen.heapMb).toBeGreaterThanOrEqual(512);
+    expect(chosen.heapMb).toBeLessThan(530);
+    expect(chosen.arenas).toBe("4");
+  });
+
   it("does not build again while src/ is unchanged", async () => {
     const before = statSync(path.join(project, "dist", "server.js")).mtimeMs;
     const { output } = await startAndStop(env({ NODE_ENV: "production" }));
@@ -262,6 +296,8 @@ setInterval(() => {}, 1000);
   it("runs src/ through tsx outside production", async () => {
     const { code, output } = await startAndStop(env({ NODE_ENV: "development" }));
     expect(output).toContain("portal two from src");
+    expect(memoryOf(output)).toMatchObject({ arenas: "default" });
+    expect(memoryOf(output).heapMb).toBeGreaterThan(1_000);
     expect(code).toBe(3);
   });
 });

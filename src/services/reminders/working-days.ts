@@ -1,15 +1,22 @@
 // Working days in England: Monday to Friday, not a bank holiday (date-holidays, GB-ENG, its
 // "public" days, substitute days included). Days are calendar days written "2026-12-29".
-import Holidays from "date-holidays";
+import { createRequire } from "node:module";
+import type Holidays from "date-holidays";
 
 export type Day = string;
 
-const england = new Holidays("GB", "ENG");
 const bankHolidays = new Map<number, Set<Day>>();
+let england: Holidays | undefined;
 
 function bankHolidaysIn(year: number): Set<Day> {
   let days = bankHolidays.get(year);
   if (!days) {
+    // Loaded on first use (about 20 MB with its time zones): only a deadline coming up or a risk
+    // assessment asks, and working days stay plain synchronous functions.
+    if (!england) {
+      const EnglishHolidays = createRequire(import.meta.url)("date-holidays") as typeof Holidays;
+      england = new EnglishHolidays("GB", "ENG");
+    }
     days = new Set(
       england
         .getHolidays(year)
