@@ -298,9 +298,10 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.once("exit", (code, signal) => {
       children.delete(child);
-      // eslint-disable-next-line no-console -- a crash is reported where the test run shows it
-      if (running)
+      if (running) {
+        // eslint-disable-next-line no-console -- a crash is reported where the test run shows it
         console.error(`The portal on port ${port} stopped by itself (${code ?? signal}):\n${output().join("\n")}`);
+      }
       resolve({ code, signal });
     });
   });

@@ -149,3 +149,24 @@ describe("with MFA_REQUIRED=true", () => {
     await agent.get("/partners").expect(200);
   });
 });
+
+describe("security codes from one address", () => {
+  it("count with its password attempts against SIGN_IN_LIMIT_PER_IP, on every instance together", async () => {
+    const secret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+    const { services } = testApp(db);
+    const who = partners.sariCaseworker;
+    await db.prisma.user.update({ where: { id: who.id }, data: { totpSecret: secret, totpEnabledAt: new Date() } });
+    await services.twoFactor.encryptPlaintextSecrets();
+    await db.prisma.rateLimitHit.deleteMany();
+    // Two instances on one database, each allowing 4 attempts a window from an address.
+    const [a, b] = [testApp(db, { SIGN_IN_LIMIT_PER_IP: "4" }).app, testApp(db, { SIGN_IN_LIMIT_PER_IP: "4" }).app];
+    await passwordStep(b, who.email); // 1, on the other instance
+    const { agent, location } = await passwordStep(a, who.email); // 2
+    expect(location).toBe("/partners/sign-in/two-factor");
+    expect((await submit(agent, "/partners/sign-in/two-factor", { code: "123456" })).status).toBe(401); // 3
+    expect((await submit(agent, "/partners/sign-in/two-factor", { code: "654321" })).status).toBe(401); // 4
+    const refused = await submit(agent, "/partners/sign-in/two-factor", { code: await codeFor(secret) });
+    expect(refused.status).toBe(429);
+    await agent.get("/partners").expect(302); // even the right code was not tried
+  });
+});

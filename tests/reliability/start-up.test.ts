@@ -34,7 +34,7 @@ function expectRefusal(run: Awaited<ReturnType<typeof runToExit>>, line: string 
 }
 
 describe("the embedded database folder", () => {
-  it("is taken over from a process that died holding it; a taken port is one line, and gives the folder up", async () => {
+  it("is taken over from a process that died holding it; a taken port (PORT or METRICS_PORT) is one line, and gives the folder up", async () => {
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
     mkdirSync(path.dirname(lockFile), { recursive: true });
     writeFileSync(lockFile, `${dead.stdout}\n`); // as a crash leaves it
@@ -49,6 +49,17 @@ describe("the embedded database folder", () => {
         `The portal could not start: Port ${port} is already in use on 127.0.0.1: set PORT to another port or stop the other process\n`,
       );
       expect(run.stdout).toMatch(/migrations applied/);
+      // The metrics port too, by its own setting.
+      const metrics = await runToExit(
+        "src/server.ts",
+        [],
+        { PGLITE_DIR: pgliteDir, PORT: String(await freePort()), METRICS_PORT: String(port) },
+        30_000,
+      );
+      expectRefusal(
+        metrics,
+        `The portal could not start: Port ${port} is already in use on 127.0.0.1: set METRICS_PORT to another port or stop the other process`,
+      );
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
