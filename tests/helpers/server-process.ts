@@ -281,8 +281,8 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   if (options.build) {
     await buildIfStale();
     // As npm start runs it in production (scripts/start.mjs): with the memory settings.
-    env.NODE_OPTIONS = [PORTAL_NODE.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(" ");
-    env.MALLOC_ARENA_MAX ??= PORTAL_NODE.MALLOC_ARENA_MAX;
+    const nodeOptions = [PORTAL_NODE.NODE_OPTIONS, env.NODE_OPTIONS].filter(Boolean).join(" ");
+    Object.assign(env, { ...PORTAL_NODE, ...env, NODE_OPTIONS: nodeOptions });
   }
   const script = options.build ? ["dist/server.js"] : ["--import", "tsx", "src/server.ts"];
   const logFd = options.logFile ? openSync(options.logFile, "a") : undefined;
