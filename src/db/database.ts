@@ -52,10 +52,10 @@ export interface PoolStats {
 
 /**
  * `pglite-memory` gives a throw-away in-memory database (tests); `loadDataDir` fills a new PGlite
- * folder from a backup (db/backup.ts).
+ * folder from a backup (db/backup.ts), or an in-memory one from a migrated copy (tests).
  */
 export type OpenOptions =
-  DatabaseConfig | { kind: "pglite-memory" } | { kind: "pglite"; dir: string; loadDataDir: Blob };
+  DatabaseConfig | { kind: "pglite-memory"; loadDataDir?: Blob } | { kind: "pglite"; dir: string; loadDataDir: Blob };
 
 export async function openDatabase(options: OpenOptions, logger?: Logger): Promise<Database> {
   return options.kind === "postgres" ? openPostgres(options, logger) : openPglite(options);

@@ -49,13 +49,18 @@ export function caseContext(prisma: PrismaClient, options: CaseServiceOptions) {
     return { OR: [{ leadAgencyId: scope.agencyId }, { shares: { some: { agencyId: scope.agencyId } } }] };
   }
 
-  /** A case the partner may see, by its report's reference; 404 for any other (it may not exist). */
-  async function findVisible(user: CaseUser, reference: string, db: Db = prisma) {
+  /** The filter for one case the partner may see, by its report's reference; 404 when there can be none. */
+  function visibleByReference(user: CaseUser, reference: string): Prisma.CaseWhereInput {
     const scope = visible(user);
     const found = normaliseReference(reference);
     if (!scope || !found) throw notFound("case");
+    return { AND: [scope, { report: { reference: found } }] };
+  }
+
+  /** A case the partner may see, by its report's reference; 404 for any other (it may not exist). */
+  async function findVisible(user: CaseUser, reference: string, db: Db = prisma) {
     const row = await db.case.findFirst({
-      where: { AND: [scope, { report: { reference: found } }] },
+      where: visibleByReference(user, reference),
       include: {
         report: { select: { reference: true, receivedAt: true, personalDataDeletedAt: true, wants: true } },
         shares: { select: { agencyId: true } },
@@ -102,7 +107,19 @@ export function caseContext(prisma: PrismaClient, options: CaseServiceOptions) {
     });
   }
 
-  return { prisma, options, now, seal, unseal, visible, findVisible, saveVersioned, record, addTimelineEntry };
+  return {
+    prisma,
+    options,
+    now,
+    seal,
+    unseal,
+    visible,
+    visibleByReference,
+    findVisible,
+    saveVersioned,
+    record,
+    addTimelineEntry,
+  };
 }
 
 export type CaseContext = ReturnType<typeof caseContext>;

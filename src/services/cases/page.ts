@@ -1,22 +1,30 @@
 // A case's page: its own record, decrypted, with its timeline, actions and panel history; the
 // version a form is opened at; and whether a partner may see the case at all.
+import { notFound } from "../errors.ts";
 import { londonDay } from "../reminders/working-days.ts";
 import type { CaseUser } from "./access.ts";
 import { type CaseActor, type CaseContext, day } from "./context.ts";
 import type { RiskLevel } from "./risk.ts";
 import type { Assessment, CaseStatus, Outcome } from "./rules.ts";
 
-export function casePage({ prisma, now, unseal, findVisible, record }: CaseContext) {
+export function casePage({ prisma, now, unseal, visibleByReference, findVisible, record }: CaseContext) {
   return {
     /** The case's own record, decrypted, for its page; every opening is audited. */
     async open(actor: CaseActor, reference: string) {
-      const kase = await findVisible(actor, reference);
-      const full = await prisma.case.findUniqueOrThrow({
-        where: { id: kase.id },
+      // One query, as findVisible's check and the page's record: the page is the most opened.
+      const full = await prisma.case.findFirst({
+        where: visibleByReference(actor, reference),
         include: {
           leadAgency: { select: { id: true, code: true, name: true } },
           caseworker: { select: { id: true, name: true } },
-          report: { select: { viaCentre: { select: { name: true } }, enteredBy: { select: { name: true } } } },
+          report: {
+            select: {
+              reference: true,
+              receivedAt: true,
+              viaCentre: { select: { name: true } },
+              enteredBy: { select: { name: true } },
+            },
+          },
           duplicateOf: { select: { report: { select: { reference: true } } } },
           shares: { include: { agency: { select: { code: true, name: true } } } },
           entries: { orderBy: [{ createdAt: "desc" }, { id: "asc" }], include: { author: { select: { name: true } } } },
@@ -27,15 +35,16 @@ export function casePage({ prisma, now, unseal, findVisible, record }: CaseConte
           },
         },
       });
-      await record(actor, "case.viewed", kase.report.reference, prisma);
+      if (!full) throw notFound("case");
+      await record(actor, "case.viewed", full.report.reference, prisma);
       const today = day(londonDay(now()));
       return {
         id: full.id,
-        reference: kase.report.reference,
+        reference: full.report.reference,
         version: full.version,
         status: full.status as CaseStatus,
         openedAt: full.openedAt,
-        receivedAt: kase.report.receivedAt,
+        receivedAt: full.report.receivedAt,
         /** Entered by reporting-centre staff for someone who came in; null when made on the online form. */
         via: full.report.viaCentre
           ? { centre: full.report.viaCentre.name, enteredBy: full.report.enteredBy?.name ?? null }
