@@ -24,7 +24,6 @@ import autocannon from "autocannon";
 import { openDatabase } from "../src/db/database.ts";
 import { yearSlug } from "../src/services/plan/year.ts";
 import {
-  HttpClient,
   OVER_HTTPS,
   adminQuery,
   cleanUp,
@@ -33,6 +32,7 @@ import {
   waitFor,
   type ServerProcess,
 } from "../tests/helpers/server-process.ts";
+import { HttpClient } from "../tests/helpers/http-client.ts";
 import {
   BENCH_ACCOUNT,
   BENCH_CASEWORKER,

@@ -1,7 +1,7 @@
 // The real portal as a child process (`node --import tsx src/server.ts`) on an ephemeral loopback
-// port, its own database on the Postgres server named by TEST_DATABASE_URL, a cookie-keeping HTTP
-// client for signing in over the wire, a TCP proxy that can cut the database away, and clean-up
-// that runs even when a test fails. Used by tests/reliability and bench/run.ts.
+// port, its own database on the Postgres server named by TEST_DATABASE_URL, and clean-up that runs
+// even when a test fails (also for the TCP proxy of tcp-proxy.ts). Signing in over the wire:
+// http-client.ts. Used by tests/reliability and bench/run.ts.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
@@ -70,7 +70,7 @@ process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
 
-function onCleanUp(fn: () => Promise<void>): () => Promise<void> {
+export function onCleanUp(fn: () => Promise<void>): () => Promise<void> {
   let done: Promise<void> | undefined;
   const once = () => {
     cleanups.delete(once);
@@ -431,196 +431,6 @@ export async function waitFor(
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// A browser-like HTTP client: keeps the session cookie, reads CSRF tokens, follows nothing.
-
-export function csrfTokenIn(html: string): string {
-  const match = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!match) throw new Error("no CSRF token on the page");
-  return match[1]!;
-}
-
-export interface HttpResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
-
-export class HttpClient {
-  /** The session cookie as sent: "rhins.sid=...". */
-  cookie = "";
-
-  /** `headers` go with every request (e.g. X-Forwarded-For, to come from an address of its own). */
-  constructor(
-    readonly base: string,
-    readonly headers: Record<string, string> = {},
-  ) {}
-
-  async request(
-    method: string,
-    path: string,
-    body?: string,
-    headers: Record<string, string> = {},
-  ): Promise<HttpResponse> {
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      redirect: "manual",
-      headers: {
-        ...OVER_HTTPS,
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-        // The address the browser saw, through the TLS proxy.
-        ...(body !== undefined
-          ? { "content-type": "application/x-www-form-urlencoded", origin: this.base.replace(/^http:/, "https:") }
-          : {}),
-        ...this.headers,
-        ...headers,
-      },
-      body,
-    });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith("rhins.sid="));
-    if (set) this.cookie = set.split(";")[0]!;
-    return { status: res.status, headers: res.headers, text: await res.text() };
-  }
-
-  get(path: string) {
-    return this.request("GET", path);
-  }
-
-  /** POSTs urlencoded fields as they are (no token added). */
-  postRaw(path: string, body: string | URLSearchParams) {
-    return this.request("POST", path, body.toString());
-  }
-
-  /** GETs `page` for its CSRF token, then POSTs the fields with it to `action` (default: the same path). */
-  async submit(page: string, fields: Record<string, string>, action = page): Promise<HttpResponse> {
-    const form = await this.get(page);
-    return this.postRaw(action, new URLSearchParams({ ...fields, _csrf: csrfTokenIn(form.text) }));
-  }
-
-  async signIn(email: string, password: string): Promise<this> {
-    const res = await this.submit("/partners/sign-in", { email, password });
-    if (res.status !== 302 || res.headers.get("location") !== "/partners")
-      throw new Error(`sign-in as ${email} failed: ${res.status} ${res.headers.get("location") ?? ""}`);
-    return this;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// A TCP proxy between the portal and Postgres, to make the database go away without touching
-// the shared server.
-
-export type ProxyState = "open" | "refusing" | "silent";
-
-interface Trigger {
-  direction: "to-server" | "to-client";
-  match: Buffer;
-  fire: () => void;
-}
-
-/**
- * A TCP proxy between the portal and Postgres, to take the database away without touching the
- * shared server: `cut()` resets every connection and refuses new ones (the server died),
- * `silence()` stops passing bytes and leaves connections hanging (the network went quiet), and
- * `cutOn()` cuts at an exact point of the conversation, e.g. just before a statement reaches the
- * server or just after the server has committed.
- */
-export class TcpProxy {
-  private readonly server: net.Server;
-  private readonly pairs = new Set<{ client: net.Socket; upstream?: net.Socket }>();
-  private trigger: Trigger | undefined;
-  state: ProxyState = "open";
-  port = 0;
-
-  private constructor(
-    private readonly targetHost: string,
-    private readonly targetPort: number,
-  ) {
-    this.server = net.createServer((client) => this.accept(client));
-  }
-
-  static async start(target: string): Promise<TcpProxy> {
-    const url = new URL(target);
-    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
-    proxy.port = (proxy.server.address() as net.AddressInfo).port;
-    onCleanUp(() => proxy.close());
-    return proxy;
-  }
-
-  private accept(client: net.Socket) {
-    client.on("error", () => {});
-    if (this.state === "refusing") return void client.resetAndDestroy();
-    const pair: { client: net.Socket; upstream?: net.Socket } = { client };
-    this.pairs.add(pair);
-    client.once("close", () => {
-      this.pairs.delete(pair);
-      pair.upstream?.destroy();
-    });
-    if (this.state === "silent") return; // accepted, never answered
-    const upstream = net.connect(this.targetPort, this.targetHost);
-    pair.upstream = upstream;
-    upstream.on("error", () => {});
-    upstream.once("close", () => client.destroy());
-    const forward = (direction: Trigger["direction"], to: net.Socket) => (chunk: Buffer) => {
-      if (this.state !== "open") return;
-      const trigger = this.trigger;
-      if (trigger?.direction === direction && chunk.includes(trigger.match)) {
-        this.trigger = undefined;
-        this.cut();
-        trigger.fire();
-        return;
-      }
-      to.write(chunk);
-    };
-    client.on("data", forward("to-server", upstream));
-    upstream.on("data", forward("to-client", client));
-  }
-
-  /** Resets every connection and refuses new ones, as when the database server dies. */
-  cut(): void {
-    this.state = "refusing";
-    for (const { client, upstream } of this.pairs) {
-      client.resetAndDestroy();
-      upstream?.destroy();
-    }
-    this.pairs.clear();
-  }
-
-  /**
-   * Cuts (as `cut()`) the moment `match` passes in `direction`, without passing that chunk on:
-   * "to-server" stops a statement reaching the database, "to-client" loses the database's answer.
-   * Resolves when it has happened.
-   */
-  cutOn(direction: Trigger["direction"], match: string): Promise<void> {
-    return new Promise((resolve) => {
-      this.trigger = { direction, match: Buffer.from(match), fire: resolve };
-    });
-  }
-
-  /** Passes no more bytes either way and answers no new connection: a network black hole. */
-  silence(): void {
-    this.state = "silent";
-  }
-
-  /** Lets new connections through again (connections cut or silenced stay dead). */
-  restore(): void {
-    if (this.state === "silent") {
-      for (const { client, upstream } of this.pairs) {
-        client.resetAndDestroy();
-        upstream?.destroy();
-      }
-      this.pairs.clear();
-    }
-    this.trigger = undefined;
-    this.state = "open";
-  }
-
-  async close(): Promise<void> {
-    this.cut();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,6 @@ import type { Database } from "../../src/db/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
 import { reviewFields } from "../helpers/seeded-app.ts";
 import {
-  HttpClient,
   type ServerDatabase,
   type ServerProcess,
   cleanUp,
@@ -17,6 +16,7 @@ import {
   problemsIn,
   startServer,
 } from "../helpers/server-process.ts";
+import { HttpClient } from "../helpers/http-client.ts";
 
 const AGENCIES = { NSC: 7, Police: 7, SARI: 6 } as const;
 const ROUNDS = 3;

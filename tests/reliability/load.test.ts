@@ -6,7 +6,6 @@ import autocannon from "autocannon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD } from "../helpers/partners.ts";
 import {
-  HttpClient,
   type ServerProcess,
   cleanUp,
   commitmentsLedBy,
@@ -16,6 +15,7 @@ import {
   problemsIn,
   startServer,
 } from "../helpers/server-process.ts";
+import { HttpClient } from "../helpers/http-client.ts";
 
 const SECONDS = 30;
 const PUBLIC_CONNECTIONS = 200;

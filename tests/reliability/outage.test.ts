@@ -8,10 +8,8 @@ import type { Database } from "../../src/db/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
 import { reviewFields } from "../helpers/seeded-app.ts";
 import {
-  HttpClient,
   type ServerDatabase,
   type ServerProcess,
-  TcpProxy,
   cleanUp,
   commitmentsLedBy,
   createAccounts,
@@ -20,6 +18,8 @@ import {
   startServer,
   waitFor,
 } from "../helpers/server-process.ts";
+import { HttpClient } from "../helpers/http-client.ts";
+import { TcpProxy } from "../helpers/tcp-proxy.ts";
 
 const OFFICER = "outage.officer@partners.test";
 const FRIENDLY = "Sorry, the service is unavailable";

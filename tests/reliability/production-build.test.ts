@@ -25,7 +25,6 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD } from "../helpers/partners.ts";
 import {
-  HttpClient,
   ROOT,
   type ServerProcess,
   adminQuery,
@@ -34,6 +33,7 @@ import {
   postgresServer,
   startServer,
 } from "../helpers/server-process.ts";
+import { HttpClient } from "../helpers/http-client.ts";
 
 const OFFICER = "build.officer@partners.test";
 const LAZY = ["pdfmake", "docx", "qrcode"];

@@ -11,7 +11,6 @@ import { londonDay, workingDaysAfter } from "../../src/services/reminders/workin
 import { testApp } from "../helpers/app.ts";
 import { PASSWORD } from "../helpers/partners.ts";
 import {
-  HttpClient,
   type ServerDatabase,
   type ServerProcess,
   cleanUp,
@@ -19,6 +18,7 @@ import {
   createServerDatabase,
   startServer,
 } from "../helpers/server-process.ts";
+import { HttpClient } from "../helpers/http-client.ts";
 import { type TestSmtp, testSmtp } from "../helpers/smtp.ts";
 
 const COORDINATOR = "reminders.coordinator@partners.test";

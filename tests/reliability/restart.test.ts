@@ -7,18 +7,17 @@ import type { Database } from "../../src/db/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
 import { reviewFields } from "../helpers/seeded-app.ts";
 import {
-  HttpClient,
   type ServerDatabase,
   cleanUp,
   commitmentsLedBy,
   createAccounts,
   createServerDatabase,
-  csrfTokenIn,
   OVER_HTTPS,
   problemsIn,
   requestInFlight,
   startServer,
 } from "../helpers/server-process.ts";
+import { HttpClient, csrfTokenIn } from "../helpers/http-client.ts";
 
 const OFFICER = "restart.officer@partners.test";
 const LATECOMER = "restart.latecomer@partners.test";

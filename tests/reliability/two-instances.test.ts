@@ -13,7 +13,6 @@ import { testApp } from "../helpers/app.ts";
 import { cutChangeListeners } from "../helpers/database.ts";
 import { PASSWORD } from "../helpers/partners.ts";
 import {
-  HttpClient,
   type ServerDatabase,
   type ServerProcess,
   cleanUp,
@@ -22,6 +21,7 @@ import {
   startServer,
   waitFor,
 } from "../helpers/server-process.ts";
+import { HttpClient } from "../helpers/http-client.ts";
 import { type TestSmtp, testSmtp } from "../helpers/smtp.ts";
 
 const SIGN_IN_LIMIT = 4;
