@@ -245,20 +245,6 @@ async function snapshot(bookkeeping: boolean): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.t, `${r.n}:${r.h}`]));
 }
 
-/**
- * The snapshot before each attempt: the last one taken, while only refusals have come since (each
- * refusal is checked to leave the database as it was); a fresh one after anything accepted.
- */
-function snapshotsBefore(bookkeeping: boolean) {
-  let known: Promise<Record<string, string>> | undefined;
-  return {
-    take: () => (known ??= snapshot(bookkeeping)),
-    answered: (status: number) => {
-      if (status < 400) known = undefined;
-    },
-  };
-}
-
 const plain = (html: string) =>
   html
     .replace(/<[^>]+>/g, " ")
@@ -315,6 +301,27 @@ async function expectHandled(
   }
 }
 
+/**
+ * Sends requests and checks that each is handled (expectHandled). The snapshot a refusal is
+ * compared with is taken again only after an accepted request or `changed()`: a refusal is
+ * checked to leave the database as it was, so its snapshot serves the next request too.
+ */
+function handledRequests(bookkeeping: boolean) {
+  let before: Promise<Record<string, string>> | undefined;
+  return {
+    /** Something besides these requests may have changed the database. */
+    changed: () => {
+      before = undefined;
+    },
+    async check(label: string, send: () => Promise<{ status: number; text: string }>, formAgain = false) {
+      const snapshotBefore = await (before ??= snapshot(bookkeeping));
+      const res = await send();
+      if (res.status < 400) before = undefined;
+      await expectHandled(res, snapshotBefore, bookkeeping, label, formAgain);
+    },
+  };
+}
+
 /** Runs a property over form submissions to one route. */
 async function fuzzForm(options: {
   label: string;
@@ -346,18 +353,19 @@ async function fuzzForm(options: {
     [every(HUGE[2]!)],
     [every("", true)],
   ];
-  const snapshots = snapshotsBefore(bookkeeping);
+  const requests = handledRequests(bookkeeping);
   await fc.assert(
     fc.asyncProperty(submission(options.fields), async (attempt) => {
       if (options.before) {
         await options.before(attempt);
-        snapshots.answered(200); // the preparation may have changed the database
+        requests.changed();
       }
       const path = options.path(attempt);
-      const before = await snapshots.take();
-      const res = await post(agents[options.who], path, attempt, tokens[options.who]);
-      snapshots.answered(res.status);
-      await expectHandled(res, before, bookkeeping, `POST ${path}`, attempt.formAgain);
+      await requests.check(
+        `POST ${path}`,
+        () => post(agents[options.who], path, attempt, tokens[options.who]),
+        attempt.formAgain,
+      );
     }),
     { numRuns: options.runs ?? RUNS.form, examples },
   );
@@ -370,13 +378,10 @@ async function fuzzQuery(
   runs: number,
   examples: [string][] = [],
 ) {
-  const snapshots = snapshotsBefore(false);
+  const requests = handledRequests(false);
   await fc.assert(
     fc.asyncProperty(paths, async (path) => {
-      const before = await snapshots.take();
-      const res = await agents[who].get(path);
-      snapshots.answered(res.status);
-      await expectHandled(res, before, false, `${label} GET ${path}`);
+      await requests.check(`${label} GET ${path}`, () => agents[who].get(path));
     }),
     { numRuns: runs, examples },
   );
@@ -489,7 +494,7 @@ describe("bad input to the partner forms", () => {
       foreignOrigin: false,
       formAgain: true,
     };
-    const snapshots = snapshotsBefore(false);
+    const requests = handledRequests(false);
     await fc.assert(
       fc.asyncProperty(
         target,
@@ -502,10 +507,11 @@ describe("bad input to the partner forms", () => {
         }),
         async ([kind, id, quarter], attempt) => {
           const path = `/partners/${kind}/${id}/reviews/${quarter}`;
-          const before = await snapshots.take();
-          const res = await post(agents.officer, path, attempt, tokens.officer);
-          snapshots.answered(res.status);
-          await expectHandled(res, before, false, `POST ${path}`, attempt.formAgain);
+          await requests.check(
+            `POST ${path}`,
+            () => post(agents.officer, path, attempt, tokens.officer),
+            attempt.formAgain,
+          );
         },
       ),
       { numRuns: RUNS.form * 2, examples: [[["commitments", String(ids.nscCommitment), "1"], nul]] },
