@@ -101,6 +101,18 @@ describe("who sees a case", () => {
     );
     expect((await police.get(casePage(reference))).status).toBe(200);
     expect((await police.get("/partners/cases")).text).toContain(reference);
+    // The list's count is every case the police lead or are shared on, each once (even one both
+    // led by and shared with them, as a share kept from before the lead changed would be).
+    const ledAndShared = await triaged({ leadAgencyId: String(agencyId.Police), caseworkerId: "" });
+    const { id } = await seeded.db.prisma.case.findFirstOrThrow({ where: { report: { reference: ledAndShared } } });
+    await seeded.db.prisma.caseShare.create({ data: { caseId: id, agencyId: agencyId.Police } });
+    const policeCases = await seeded.db.prisma.case.count({
+      where: { OR: [{ leadAgencyId: agencyId.Police }, { shares: { some: { agencyId: agencyId.Police } } }] },
+    });
+    expect(policeCases).toBeGreaterThanOrEqual(2);
+    const list = await police.get("/partners/cases");
+    expect(list.text).toContain(`>${policeCases} cases</caption>`);
+    expect(list.text).toContain(ledAndShared);
   });
 
   it("writes an audit event for every opening, filterable by the case's reference", async () => {
