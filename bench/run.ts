@@ -485,6 +485,14 @@ async function main() {
       { name: "triage queue", path: "/partners/cases?status=NEW", kind: "partner", signedIn: "coordinator" },
       { name: "case list, one agency's", path: "/partners/cases?status=OPEN", kind: "partner", signedIn: "caseworker" },
       { name: "a case", path: `/partners/cases/${benchReference(20)}`, kind: "partner", signedIn: "caseworker" },
+      // The figures over 100,000 incidents: the default, and filtered with every case figure.
+      { name: "figures", path: "/partners/figures", kind: "partner", signedIn: "officer" },
+      {
+        name: "figures, one strand and area, with case figures",
+        path: "/partners/figures?period=last-24&strand=RACE&area=Clevedon",
+        kind: "partner",
+        signedIn: "coordinator",
+      },
     ];
     const pages = allPages.filter((page) => !ONLY || ONLY.some((prefix) => page.path.startsWith(prefix)));
     const publicPaths = allPages.filter((p) => p.kind === "public").map((p) => p.path);
@@ -581,7 +589,9 @@ async function main() {
       `Measured ${results.date.slice(0, 10)} on ${database.label}, Node ${process.version}, ${results.machine.cpus} CPUs; ` +
         `${SECONDS} s per page at ${CONNECTIONS} connections, after a 1 s warm-up. Dataset: ${dataset.plans} years of plans ` +
         `(${dataset.years}), ${dataset.commitments} commitments, ${dataset.reviews} reviews with ${dataset.reviewVersions} versions, ` +
-        `${dataset.accounts} accounts, ${dataset.reportingCentres} reporting centres, ${dataset.reports} online reports. ` +
+        `${dataset.accounts} accounts, ${dataset.reportingCentres} reporting centres, ${dataset.reports} online reports ` +
+        `and ${dataset.policeCrimes} police-recorded crimes over ten years (inserted with their cases in ${dataset.incidentsSeconds} s, ` +
+        `the police figures ${dataset.policeSeconds} s of it). ` +
         "Each public page is compared with the bare server sending the home page (vs baseline) and sending that page's own bytes and headers (vs same bytes, the target).",
       "",
       startTable(start),

@@ -10,6 +10,7 @@ import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
 import type { PageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
+import { figuresView } from "../services/figures/publication.ts";
 import { achievementsHeading, documentDate } from "../services/plan/document.ts";
 import { parseYearSlug } from "../services/plan/year.ts";
 import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan/documents.ts";
@@ -313,6 +314,18 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
     if (!doc) return next();
     res.set("Cache-Control", PUBLIC_CACHE_CONTROL);
     await sendPdf(res, doc);
+  });
+
+  // The figures a coordinator last published (never live): nothing until the first is.
+  router.get("/figures", async (req, res) => {
+    const latest = await services.figuresPublication.latest();
+    await sendPage(req, res, "pages/public/figures", {
+      title: "Hate crime figures",
+      currentNav: "about",
+      description:
+        "How many hate incidents were reported to the RHINS partnership, and hate crimes recorded by the police, in North Somerset.",
+      figures: latest ? figuresView(latest, latest.publishedAt) : undefined,
+    });
   });
 
   router.get(

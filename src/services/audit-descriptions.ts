@@ -74,6 +74,12 @@ const TIME = new Intl.DateTimeFormat("en-GB", {
   hour12: true,
   timeZone: "Europe/London",
 });
+const MONTH = new Intl.DateTimeFormat("en-GB", { month: "long", year: "numeric", timeZone: "UTC" });
+/** "2026-04" as "April 2026" (the figures' months). */
+const monthText = (value: unknown) => {
+  const match = /^(\d{4})-(\d{2})$/.exec(str(value));
+  return match ? MONTH.format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, 1))) : "an unknown month";
+};
 const dateText = (value: unknown, format = DAY) => {
   const date = typeof value === "string" || value instanceof Date ? new Date(value) : undefined;
   return date && !Number.isNaN(date.getTime()) ? format.format(date) : "none";
@@ -226,6 +232,32 @@ function recordName(e: DescribedEvent, names: Names): string {
 
 type Describer = (e: DescribedEvent, names: Names) => string;
 
+/** A measure of a commitment or risk (services/plan/measures.ts), named with what it measures. */
+const measure: Describer = (e, names) => {
+  const b = obj(e.before);
+  const a = obj(e.after);
+  const of = (snap: Json) =>
+    num(snap.commitmentId) !== undefined
+      ? (names.commitments.get(num(snap.commitmentId)!) ?? "a commitment that has been deleted")
+      : (names.risks.get(num(snap.riskId) ?? -1) ?? "a risk that has been deleted");
+  const name = `the measure "${str(a.name) || str(b.name)}"`;
+  const target = (snap: Json) =>
+    typeof snap.target === "number" ? `${snap.direction === "LOWER" ? "at most" : "at least"} ${snap.target}` : "none";
+  if (e.action === "measure.added") return `Added ${name} to ${of(a)}, target ${target(a)}`;
+  if (e.action === "measure.removed") return `Removed ${name} from ${of(b)}`;
+  if (e.action === "measure.value-entered") {
+    const quarter = `quarter ${num(a.quarter) ?? "?"} of ${num(a.year) ? yearLabel(num(a.year)!) : "the plan"}`;
+    const before = typeof b.value === "number" ? `${b.value} → ` : "";
+    return `Entered ${name} of ${of(a)} for ${quarter}: ${before}${typeof a.value === "number" ? a.value : "none"}`;
+  }
+  const parts = [
+    ...(str(b.name) !== str(a.name) ? [`name changed`] : []),
+    ...(str(b.source) !== str(a.source) ? ["how it is worked out changed"] : []),
+    ...(target(b) !== target(a) ? [`target ${target(b)} → ${target(a)}`] : []),
+  ];
+  return `Changed ${name} of ${of(a)}: ${list(parts)}`;
+};
+
 const review: Describer = (e, names) => {
   const ref = quarterId(e.entityId);
   const map = e.entityType === "RiskReview" ? names.risks : names.commitments;
@@ -310,6 +342,10 @@ const DESCRIBERS: Record<string, Describer> = {
   "account.reminder-emails-changed": (e) =>
     `Turned reminder emails ${obj(e.after).reminderEmails === true ? "on" : "off"}`,
   "email.retried": () => "Tried sending a failed email again",
+  "measure.added": measure,
+  "measure.updated": measure,
+  "measure.removed": measure,
+  "measure.value-entered": measure,
   "review.saved": review,
   "review.summary.saved": review,
   "review.more-requested": review,
@@ -382,6 +418,19 @@ const DESCRIBERS: Record<string, Describer> = {
       : `Kept case ${str(obj(e.after).reference)}'s notes off the agenda of Review Panel meeting ${e.entityId}`,
   "panel.decision-recorded": (e) =>
     `Recorded the panel's decision on case ${str(obj(e.after).reference)} at Review Panel meeting ${e.entityId}`,
+  "police-figures.imported": (e) => {
+    const a = obj(e.after);
+    const rows = num(a.rows) ?? 0;
+    const replaced = num(a.replaced) ?? 0;
+    const period = str(a.from) === str(a.to) ? monthText(a.from) : `${monthText(a.from)} to ${monthText(a.to)}`;
+    return `Imported police-recorded figures for ${period} from ${str(a.fileName) || "a CSV file"}: ${rows} ${rows === 1 ? "row" : "rows"}, ${num(a.total) ?? 0} crimes in all${replaced ? `, replacing ${replaced} ${replaced === 1 ? "row" : "rows"} imported before` : ""}`;
+  },
+  "figures.published": (e) => {
+    const a = obj(e.after);
+    const quarter = quarterId(e.entityId);
+    const what = quarter ? `${yearLabel(quarter.id)} quarter ${quarter.quarter}` : "a quarter";
+    return `${e.before ? "Published again" : "Published"} the public figures for ${what}, to the end of ${monthText(a.to)}`;
+  },
   "encryption.key-rotated": (e) => {
     const a = obj(e.after);
     const failed = num(a.failed) ?? 0;
@@ -456,6 +505,12 @@ function references(events: DescribedEvent[]) {
         break;
       case "PlanQuarter":
         if (ref) ids.plans.add(ref.id);
+        break;
+      case "Measure":
+        for (const snap of [b, a]) {
+          add(ids.commitments, snap.commitmentId);
+          add(ids.risks, snap.riskId);
+        }
         break;
     }
     for (const field of ["agencyId", "ownerAgencyId"]) {

@@ -54,7 +54,10 @@ export const RECORD_TYPE_LABELS: Record<string, string> = {
   RiskReview: "Updates of risks",
   SupportService: "Support services",
   Case: "Cases",
+  FiguresPublication: "Published figures",
+  Measure: "Measures",
   PanelMeeting: "Review Panel meetings",
+  PoliceImport: "Police figures imports",
   User: "Accounts",
 };
 

@@ -14,11 +14,15 @@ import { directoryService } from "./directory.ts";
 import { emailService } from "./email/emails.ts";
 import { smtpTransport } from "./email/transport.ts";
 import { type EncryptionKeys, encryptionService } from "./encryption.ts";
+import { policeFigureService } from "./figures/police.ts";
+import { partnerFiguresService } from "./figures/partner.ts";
+import { figuresPublicationService } from "./figures/publication.ts";
 import { healthService } from "./health.ts";
 import { metricsService } from "./metrics.ts";
 import { pendingFormService } from "./pending-forms.ts";
 import { planAdminService } from "./plan/admin/index.ts";
 import { planDocumentService } from "./plan/document.ts";
+import { planMeasureService } from "./plan/measures.ts";
 import { planService } from "./plan/plans.ts";
 import { progressService } from "./plan/progress.ts";
 import { rateLimitService } from "./rate-limits.ts";
@@ -57,12 +61,14 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
   const plans = planService(db.prisma);
   const caseNotifications = caseNotificationService(db.prisma, { emails, publicBaseUrl: config.publicBaseUrl });
   const cases = caseService(db.prisma, { encryption, audit, notifications: caseNotifications });
-  const planDocuments = planDocumentService(plans);
+  const planMeasures = planMeasureService(db.prisma, audit);
+  const planDocuments = planDocumentService(plans, { measures: planMeasures });
+  const directory = directoryService(db.prisma, audit);
   return {
     health: healthService(db),
     plans,
     progress: progressService(plans),
-    directory: directoryService(db.prisma, audit),
+    directory,
     audit,
     /**
      * Hears of changes committed by other instances or by hand, so what this instance keeps for
@@ -74,6 +80,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     reviews: reviewService(db.prisma, audit, { emails, publicBaseUrl: config.publicBaseUrl }),
     planAdmin: planAdminService(db.prisma, audit, plans),
     planDocuments,
+    planMeasures,
     reviewHistory: reviewHistoryService(db.prisma, planDocuments),
     twoFactor: twoFactorService(db.prisma, { audit, accounts, encryption, mfaRequired: config.mfaRequired }),
     sessionStore: new PrismaSessionStore(db.prisma),
@@ -90,6 +97,9 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
       queue,
     }),
     cases,
+    policeFigures: policeFigureService(db.prisma, { audit, towns: () => directory.centreTowns() }),
+    figures: partnerFiguresService(db.prisma, { towns: () => directory.centreTowns() }),
+    figuresPublication: figuresPublicationService(db.prisma, { audit, towns: () => directory.centreTowns() }),
     panel: panelService(db.prisma, { encryption, audit, cases }),
     caseNotifications,
     retention: retentionService(db.prisma, { audit, retentionMonths: config.reports.retentionMonths }),

@@ -19,6 +19,7 @@ export const PUBLIC_PAGES: PublicPage[] = [
   { path: "/vision", h1: "Our vision", name: "vision" },
   { path: "/plan", h1: "Hate Crime Plan 2023/24", name: "plan" },
   { path: "/plan/2023-24", h1: "Hate Crime Plan 2023/24", name: "plan-2023-24" },
+  { path: "/figures", h1: "Hate crime figures", name: "figures" },
   { path: "/accessibility", h1: "Accessibility statement", name: "accessibility" },
   { path: "/privacy", h1: "Privacy notice", name: "privacy" },
   { path: "/cookies", h1: "Cookies", name: "cookies" },

@@ -105,7 +105,7 @@ describe("who sees a case", () => {
     // led by and shared with them, as a share kept from before the lead changed would be).
     const ledAndShared = await triaged({ leadAgencyId: String(agencyId.Police), caseworkerId: "" });
     const { id } = await seeded.db.prisma.case.findFirstOrThrow({ where: { report: { reference: ledAndShared } } });
-    await seeded.db.prisma.caseShare.create({ data: { caseId: id, agencyId: agencyId.Police } });
+    await seeded.db.prisma.caseShare.create({ data: { caseId: id, agencyId: agencyId.Police! } });
     const policeCases = await seeded.db.prisma.case.count({
       where: { OR: [{ leadAgencyId: agencyId.Police }, { shares: { some: { agencyId: agencyId.Police } } }] },
     });

@@ -43,6 +43,10 @@ beforeAll(async () => {
   ["purposeId", "achievementId", "objectiveId", "commitmentId", "riskId"].forEach((name, i) => {
     seededPlan[name] = String(ids[i]!.id);
   });
+  const measure = await db.prisma.measure.create({
+    data: { riskId: ids[4]!.id, name: "Reports to the partnership", source: "REPORTS", direction: "HIGHER" },
+  });
+  seededPlan.measureId = String(measure.id);
 });
 
 /** A real report, so its pages answer as they would (a made-up reference is only a 404). */
@@ -99,6 +103,7 @@ function concretePath(path: string) {
     .replace(":serviceId", "1") // the first seeded support service
     .replace(":year", "2023-24") // the seeded plan; its items below (plan administration)
     .replace(/:(purposeId|achievementId|objectiveId|commitmentId|riskId)/g, (_m, name: string) => seededPlan[name]!)
+    .replace(":measureId", seededPlan.measureId!) // a measure of the seeded plan's first risk
     .replace(":quarter", "1")
     .replace(":kind", "contact")
     .replace(":slug", "who") // the first step of a report entered at a reporting centre

@@ -120,8 +120,7 @@ function readPlanDocument(text: string) {
 }
 
 // Text that must come through every format unchanged: markup, quotes and ampersands, accents,
-// and scripts other than Latin. The PDF's font (Roboto, shipped with pdfmake) has Latin, Greek and
-// Cyrillic, so the PDF is checked for the part before the Chinese and Arabic (in the browser test).
+// and scripts other than Latin (the PDF's fonts for each script: plan-pdf-accessible.test.ts).
 const HOSTILE = `Ünïcödé Ελληνικά Русский <script>alert("x")</script> & "quotes" 多言語 العربية`;
 const FORMULAS = ['=HYPERLINK("http://evil.example","Click")', "+SUM(1,2)", "-2+3", "@cmd", "\tTAB", "\rCR"];
 
@@ -641,7 +640,7 @@ describe("a plan with 60 commitments", () => {
     expect(doc.objectives.flatMap((o) => o.commitments)).toHaveLength(60);
 
     const coordinator = await signIn(app, partners.coordinator.email);
-    await download(coordinator, "/partners/plans/2023-24/plan.pdf").expect(200); // warm up pdfmake and its fonts
+    await download(coordinator, "/partners/plans/2023-24/plan.pdf").expect(200); // warm up pdfkit and its fonts
     // Each whole request (query, document model, render), timed three times: the fastest counts,
     // so a pause of a busy machine (other test files run alongside) is not taken for the cost.
     const timings: Record<string, number> = {};

@@ -1,7 +1,7 @@
 // The production build (issue 17): `npm run build` compiles src/ to dist/; the compiled portal,
 // started as a council would (NODE_ENV=production, its required settings), makes an empty
 // Postgres database ready from dist/ and serves the public site, its assets and the partner
-// area; pdfmake, docx and qrcode load on the first request that needs them, not at start (and
+// area; pdfkit, docx and qrcode load on the first request that needs them, not at start (and
 // PGlite never on Postgres); and npm start (scripts/start.mjs) rebuilds when src/ changed,
 // passes signals and exit codes through, bounds the portal's memory in production, and runs src/
 // through tsx outside production. The start script is checked on a one-file copy of the project
@@ -36,7 +36,7 @@ import {
 import { HttpClient } from "../helpers/http-client.ts";
 
 const OFFICER = "build.officer@partners.test";
-const LAZY = ["pdfmake", "docx", "qrcode"];
+const LAZY = ["pdfkit", "fontkit", "docx", "qrcode"];
 
 /** Runs a command to its end; what it printed, and how it ended. */
 async function run(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
@@ -139,7 +139,7 @@ export async function resolve(specifier, context, next) {
     expect(signIn.text).toContain('name="_csrf"');
   });
 
-  it("loads pdfmake, docx and qrcode on the first request that needs them, not at start", async () => {
+  it("loads pdfkit, docx and qrcode on the first request that needs them, not at start", async () => {
     const client = new HttpClient(server.url);
     await client.get("/");
     await client.signIn(OFFICER, PASSWORD);

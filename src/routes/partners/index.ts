@@ -12,6 +12,9 @@ import { agenciesRoutes } from "./agencies.ts";
 import { auditRoutes } from "./audit.ts";
 import { directoryRoutes } from "./directory.ts";
 import { emailRoutes } from "./emails.ts";
+import { figuresRoutes } from "./figures/index.ts";
+import { figuresPublicationRoutes } from "./figures/publication.ts";
+import { policeFigureRoutes, policeFiguresUploads } from "./figures/police.ts";
 import { partnerNavigation } from "./navigation.ts";
 import { planAdminRoutes } from "./plan/admin/index.ts";
 import { planDocumentRoutes } from "./plan/documents.ts";
@@ -53,6 +56,9 @@ export function partnerRouteTable(
     ...caseRoutes(services),
     ...panelRoutes(services),
     ...centreReportRoutes(services),
+    ...policeFigureRoutes(services),
+    ...figuresRoutes(services),
+    ...figuresPublicationRoutes(services),
   ];
 }
 
@@ -82,6 +88,8 @@ export function partnerArea(services: Services, options: PartnerAreaOptions): Ro
   router.use(passport.session());
   router.use(idleTimeoutForUser);
   router.use(kept.markBrowser);
+  // The police figures' file upload is multipart: read before the CSRF check, which needs its token.
+  router.use(policeFiguresUploads());
   router.use(csrfProtection({ onTokenRefused: kept.keepTypedForm }));
   router.use(partnerNavigation);
   router.use(showFlash);

@@ -9,6 +9,7 @@ const LINKS: readonly { href: string; text: string; roles: readonly string[]; ne
   { href: "/partners", text: "Dashboard", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/updates", text: "Your updates", roles: ["COORDINATOR", "OFFICER"] },
   { href: "/partners/plans", text: "Plans", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
+  { href: "/partners/figures", text: "Figures", roles: ["COORDINATOR", "OFFICER", "VIEWER"] },
   { href: "/partners/cases", text: "Cases", roles: ["COORDINATOR", "OFFICER"], needs: "cases" },
   { href: "/partners/panel", text: "Review Panel", roles: ["COORDINATOR"], needs: "cases" },
   {

@@ -116,6 +116,33 @@ export interface DocumentRisk {
   latestCommentary: LatestCommentary | null;
 }
 
+/** A measure of a commitment or risk with each quarter's value (partners' documents only). */
+export interface DocumentMeasure {
+  itemType: "Commitment" | "Risk";
+  /** "1.2" or "3", as the document numbers the item. */
+  itemNumber: string;
+  /** The commitment's objective heading; "" for a risk. */
+  objective: string;
+  /** "Commitment 1.2", "Risk 3": the item it measures, numbered as the document numbers it. */
+  itemLabel: string;
+  itemText: string;
+  name: string;
+  /** "From the figures: reports to the partnership", "Entered each quarter". */
+  sourceText: string;
+  /** "At least 10", "At most 5", "No target". */
+  targetText: string;
+  quarters: {
+    quarter: number;
+    label: string;
+    value: number | null;
+    /** "12", "Not entered", "Not yet due". */
+    valueText: string;
+    met: boolean | null;
+    /** "Met", "Not met", or "" with no target or no value. */
+    metText: string;
+  }[];
+}
+
 export interface PlanDocument {
   startYear: number;
   /** "2023-24" */
@@ -160,6 +187,12 @@ export interface PlanDocument {
   /** What each printed page's footer starts with: "DRAFT – Hate Crime Plan 2023/24". */
   footerText: string;
   /**
+   * The shown items' measures, risks first then commitments, in the document's order: only in
+   * partners' documents (the public's figures go through disclosure control, on /figures).
+   */
+  measures?: DocumentMeasure[];
+  measuresHeading?: string;
+  /**
    * File name without extension: "rhins-hate-crime-plan-2023-24", with "-draft" for a draft and
    * "-with-commentary" when it shows the commentary (so the two files never share a name).
    */
@@ -173,6 +206,64 @@ export interface PlanDocumentOptions {
   includeCommentary?: boolean;
   /** Only the commitments and risks that match (filterPlan), said in the document. */
   filter?: PlanFilter;
+  /** With each shown item's measures and their values (partners' documents). */
+  withMeasures?: boolean;
+}
+
+/** What the documents read measures with (src/services/plan/measures.ts forDocument). */
+export interface DocumentMeasures {
+  forDocument(
+    startYear: number,
+    commitmentIds: number[],
+    riskIds: number[],
+  ): Promise<
+    {
+      commitmentId: number | null;
+      riskId: number | null;
+      name: string;
+      sourceText: string;
+      targetText: string;
+      quarters: DocumentMeasure["quarters"];
+    }[]
+  >;
+}
+
+/**
+ * The document's measures: read on every request (their values follow the figures, which change
+ * with every report), in a fixed number of queries, and laid beside the kept document.
+ */
+async function documentMeasures(doc: PlanDocument, measures: DocumentMeasures): Promise<DocumentMeasure[]> {
+  const commitments = doc.objectives.flatMap((o) => o.commitments.map((c) => ({ c, objective: o.heading })));
+  const rows = await measures.forDocument(
+    doc.startYear,
+    commitments.map(({ c }) => c.id),
+    doc.risks.map((r) => r.id),
+  );
+  const shown = (
+    m: (typeof rows)[number],
+    item: Pick<DocumentMeasure, "itemType" | "itemNumber" | "objective" | "itemText">,
+  ): DocumentMeasure => ({
+    ...item,
+    itemLabel: `${item.itemType} ${item.itemNumber}`,
+    name: m.name,
+    sourceText: m.sourceText,
+    targetText: m.targetText,
+    quarters: m.quarters,
+  });
+  return [
+    ...doc.risks.flatMap((r) =>
+      rows
+        .filter((m) => m.riskId === r.id)
+        .map((m) =>
+          shown(m, { itemType: "Risk", itemNumber: String(r.number), objective: "", itemText: r.description }),
+        ),
+    ),
+    ...commitments.flatMap(({ c, objective }) =>
+      rows
+        .filter((m) => m.commitmentId === c.id)
+        .map((m) => shown(m, { itemType: "Commitment", itemNumber: c.number, objective, itemText: c.text })),
+    ),
+  ];
 }
 
 export const DRAFT_MARK = "DRAFT";
@@ -364,7 +455,7 @@ export function planDocument(
 
 export function planDocumentService(
   plans: Pick<ReturnType<typeof planService>, "planView">,
-  now: () => Date = () => new Date(),
+  { now = () => new Date(), measures }: { now?: () => Date; measures?: DocumentMeasures } = {},
 ) {
   // Each plan view's documents, built once per commentary and filter: the plan view is replaced
   // when its data changes. Filters are those the plan has (filterPlan), so they are few.
@@ -385,7 +476,14 @@ export function planDocumentService(
       let doc = kept.get(key);
       if (!doc) kept.set(key, (doc = deepFreeze(planDocument(plan, { includeCommentary, shown }))));
       const generatedAt = now();
-      return { ...doc, generatedAt, generatedText: documentDate(generatedAt) };
+      const withMeasures =
+        options.withMeasures && measures
+          ? {
+              measures: await documentMeasures(doc, measures),
+              measuresHeading: `How we measure progress in ${doc.yearLabel}`,
+            }
+          : {};
+      return { ...doc, generatedAt, generatedText: documentDate(generatedAt), ...withMeasures };
     },
   };
 }

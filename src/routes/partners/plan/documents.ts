@@ -118,6 +118,8 @@ export function planDocumentRoutes(services: Services): PartnerRoute[] {
     const doc = await planDocuments.document(year, {
       includeCommentary: options.data.commentary === "1",
       filter: planFilterQuery.parse(req.query),
+      // Partners' documents show the measures; the public's figures are on /figures, after disclosure control.
+      withMeasures: true,
     });
     if (!doc) throw notFound("plan");
     return doc;

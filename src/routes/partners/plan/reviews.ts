@@ -21,6 +21,7 @@ import {
 } from "../../../services/plan/reviews.ts";
 import { addError, fieldErrors, idParam, parseForm, type FormErrors, type FormValues } from "../../forms.ts";
 import { get, post, type PartnerRoute } from "../route-table.ts";
+import { isNumber, readNumber } from "./admin/measures.ts";
 
 const version = z.string().regex(/^\d{1,9}$/, "version");
 const MALFORMED = "The form was not sent correctly. Reload the page and try again.";
@@ -97,6 +98,16 @@ const requestForm = z.object({
     .max(REQUEST_MAX, "The request must be 500 characters or fewer"),
 });
 
+/** A hand-entered measure's value for the quarter (src/services/plan/measures.ts). */
+const measureValueForm = z.object({
+  value: z
+    .string()
+    .trim()
+    .min(1, "Enter the value as a number, like 12")
+    .max(20, "Enter the value as a number, like 12 or 2.5")
+    .refine(isNumber, "Enter the value as a number, like 12 or 2.5"),
+});
+
 const signOffForm = z.object({ agency: z.string().min(1).max(20), version });
 
 const summaryForm = z.object({
@@ -119,6 +130,8 @@ interface Shown {
   summaryValues?: FormValues;
   summaryConflict?: SavedVersion;
   requestValues?: FormValues;
+  /** What was typed into a measure's value, by its field ("measure-12"). */
+  measureValues?: FormValues;
 }
 
 const statusOptions = STATUS_ORDER.map((s) => ({
@@ -142,7 +155,10 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
     shown: Shown = {},
   ) {
     const { id, quarter } = target(req, kind);
-    const page = await services.reviews.page(req.user!, kind, id, quarter, agencyCode);
+    const [page, measures] = await Promise.all([
+      services.reviews.page(req.user!, kind, id, quarter, agencyCode),
+      services.planMeasures.forReview(req.user!, kind, id, quarter),
+    ]);
     const noun = kind === "commitment" ? "commitment" : "risk";
     const base = `/partners/${kind === "commitment" ? "commitments" : "risks"}/${id}/reviews/${quarter}`;
     const form = page.form;
@@ -192,6 +208,9 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
         summaryVersion: String(page.summary.version),
       },
       summaryConflict: shown.summaryConflict,
+      measures,
+      measureValues: shown.measureValues ?? {},
+      measureAction: (measureId: number) => `${base}/measures/${measureId}`,
       agencyHref: (code: string) => `${base}?agency=${encodeURIComponent(code)}`,
     });
   }
@@ -250,6 +269,25 @@ export function reviewRoutes(services: Services): PartnerRoute[] {
       res.redirect(
         `/partners${base}/${id}/reviews/${quarter}${req.user!.role === "COORDINATOR" ? `?agency=${encodeURIComponent(agency)}` : ""}`,
       );
+    }),
+
+    // A hand-entered measure's value for the quarter: coordinators and the lead agency's officers.
+    post(`${base}/:id/reviews/:quarter/measures/:measureId`, "editor", async (req, res) => {
+      const { id, quarter } = target(req, kind);
+      const measureId = idParam(req.params.measureId);
+      if (measureId === undefined) throw notFound("measure");
+      const form = parseForm(measureValueForm, req.body);
+      const field = `measure-${measureId}`;
+      const measureValues = { [field]: String(form.values.value) };
+      if (!form.ok)
+        return render(req, res, kind, undefined, {
+          status: 400,
+          measureValues,
+          errors: addError({ list: [], fields: {} }, field, form.errors.fields.value!.text),
+        });
+      await services.planMeasures.enterValue(req.user!, kind, id, quarter, measureId, readNumber(form.data.value));
+      req.session.flash = { heading: `Quarter ${quarter} measure saved` };
+      res.redirect(`/partners${base}/${id}/reviews/${quarter}#measures`);
     }),
 
     // A coordinator asks the agency for more on its update; its officers are emailed.

@@ -7,6 +7,9 @@ import { QUARTERS, defaultDeadline, yearLabel } from "../year.ts";
 import { type AdminContext, LIMITS, YEAR_RANGE, byPosition, isUniqueViolation, newPlanTitle } from "./shared.ts";
 
 /** Text cut to at most `max` characters, at a word break where there is one, ending "…". */
+/** What a measure of the plan keeps into next year's: its name, source, target and direction. */
+const measureCopy = { name: true, source: true, target: true, direction: true } as const;
+
 export function shorten(text: string, max: number): string {
   const clean = text.trim().replace(/\s+/g, " ");
   if (clean.length <= max) return clean;
@@ -83,7 +86,7 @@ export function rolloverAdmin({ prisma, audit }: AdminContext) {
         where: { startYear },
         include: {
           purposes: { orderBy: byPosition },
-          risks: { where: { retiredAt: null }, orderBy: byPosition },
+          risks: { where: { retiredAt: null }, orderBy: byPosition, include: { measures: { select: measureCopy } } },
           objectives: {
             where: { retiredAt: null },
             orderBy: [{ number: "asc" }, { id: "asc" }],
@@ -96,6 +99,7 @@ export function rolloverAdmin({ prisma, audit }: AdminContext) {
                   contacts: { select: { agencyId: true, name: true } },
                   reviews: { select: { quarter: true, status: true, commentary: true } },
                   summaries: { select: { quarter: true, status: true } },
+                  measures: { select: measureCopy },
                 },
               },
             },
@@ -150,6 +154,8 @@ export function rolloverAdmin({ prisma, audit }: AdminContext) {
                   mitigation: r.mitigation,
                   rating: r.rating,
                   ownerAgencyId: r.ownerAgencyId,
+                  // Measures come along without their values (the review page finds last year's by name).
+                  measures: { create: r.measures },
                 })),
               },
             },
@@ -171,6 +177,7 @@ export function rolloverAdmin({ prisma, audit }: AdminContext) {
                       leads: c.allAgencies ? undefined : { create: c.leads.map((l) => ({ agencyId: l.agencyId })) },
                       // The named contacts come along; a target date is for its year, so it does not.
                       contacts: { create: c.contacts.map((x) => ({ agencyId: x.agencyId, name: x.name })) },
+                      measures: { create: c.measures },
                     })),
                 },
               },

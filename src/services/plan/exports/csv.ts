@@ -34,6 +34,11 @@ export const CSV_COLUMNS = [
   "Evidence links",
   "Updated by",
   "Updated at (UK time)",
+  // A measure's rows (Type "Commitment measure" or "Risk measure"): one per quarter.
+  "Measure",
+  "Measure value",
+  "Measure target",
+  "Against the target",
 ] as const;
 
 const UK_TIME = new Intl.DateTimeFormat("sv-SE", {
@@ -91,6 +96,10 @@ export function renderCsv(doc: PlanDocument): Buffer {
         evidenceText(evidence),
         by,
         ukTime(at),
+        "",
+        "",
+        "",
+        "",
       ]);
     for (const q of quarters) {
       const joint = q.note !== "" || q.updates.length > 1;
@@ -106,6 +115,35 @@ export function renderCsv(doc: PlanDocument): Buffer {
   }
   for (const r of doc.risks) {
     quarterRows("Risk", "", String(r.number), r.description, r.mitigation, r.ownerLabel, r.quarters);
+  }
+  // Partners' documents: each measure's value for each quarter, after the reviews.
+  for (const m of doc.measures ?? []) {
+    for (const q of m.quarters) {
+      rows.push([
+        doc.title,
+        planStatus,
+        doc.filterText,
+        `${m.itemType} measure`,
+        m.objective,
+        m.itemNumber,
+        m.itemText,
+        "",
+        "",
+        "",
+        "",
+        `Q${q.quarter}`,
+        "",
+        "",
+        m.sourceText,
+        "",
+        "",
+        "",
+        m.name,
+        q.valueText,
+        m.targetText,
+        q.metText,
+      ]);
+    }
   }
   return spreadsheetCsv(CSV_COLUMNS, rows);
 }

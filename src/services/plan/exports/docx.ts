@@ -2,8 +2,9 @@
 // Heading 1-3 styles, tables whose header row repeats on each page and whose rows are not split,
 // statuses as words on their tag colour (cell shading), the vision and purposes as in the plan,
 // and a footer "Hate Crime Plan 2023/24 — page N of M". The tables are in a landscape section.
-// A draft says DRAFT in its title, a banner, each page's footer and a watermark.
-import type { Document, ISectionOptions, Paragraph, Table, TableCell, TableRow } from "docx";
+// A draft says DRAFT in its title, a banner, each page's footer and a watermark. The document's
+// language is en-GB, and text in other scripts carries its own language (runs below).
+import type { Document, IRunOptions, ISectionOptions, Paragraph, Table, TableCell, TableRow, TextRun } from "docx";
 import type { ShownStatus } from "../review-rules.ts";
 import {
   DRAFT_MARK,
@@ -12,6 +13,7 @@ import {
   type PlanDocument,
   documentDate,
 } from "../document.ts";
+import { textRuns } from "./fonts.ts";
 import { STATUS_COLOURS } from "./status-colours.ts";
 
 export const DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
@@ -30,7 +32,33 @@ const BRAND = "1D4F6E";
 const GREY_TEXT = "505A5F";
 const HEADER_FILL = "F3F2F1";
 
-const para = (text: string) => new docx.Paragraph({ children: [new docx.TextRun(text)] });
+/** Word picks fonts itself (each run's script decides which of its fonts it uses): every script is drawn. */
+const anyFont = () => true;
+
+/**
+ * A text as Word runs: one per script, each in other scripts than Latin with its language, so
+ * Word's spelling and a screen reader's voice follow it (w:lang w:bidi for Arabic, Urdu and
+ * Bengali, which Word lays out as complex script, with right-to-left for Arabic and Urdu;
+ * w:lang w:eastAsia for Chinese). Latin text keeps the document's language, en-GB.
+ */
+function runs(text: string, options: Omit<IRunOptions, "text"> = {}): TextRun[] {
+  const pieces = textRuns(text, anyFont);
+  if (pieces.length <= 1 && !pieces[0]?.lang) return [new docx.TextRun({ text, ...options })];
+  return pieces.map((r) => {
+    const written = r.actual ?? r.text;
+    if (r.font === "han") return new docx.TextRun({ text: written, ...options, language: { eastAsia: r.lang } });
+    if (r.font === "arabic" || r.font === "bengali")
+      return new docx.TextRun({
+        text: written,
+        ...options,
+        ...(r.rtl ? { rightToLeft: true } : {}),
+        language: { bidirectional: r.lang },
+      });
+    return new docx.TextRun({ text: written, ...options });
+  });
+}
+
+const para = (text: string) => new docx.Paragraph({ children: [...runs(text)] });
 
 function cell(children: Paragraph[], options: { fill?: string; width?: number } = {}): TableCell {
   return new docx.TableCell({
@@ -55,11 +83,10 @@ function statusCell(status: ShownStatus, text: string, width?: number): TableCel
 
 function commentaryCell(latest: LatestCommentary | null, width: number): TableCell {
   if (!latest)
-    return cell([new docx.Paragraph({ children: [new docx.TextRun({ text: "None yet", color: GREY_TEXT })] })], {
+    return cell([new docx.Paragraph({ children: [...runs("None yet", { color: GREY_TEXT })] })], {
       width,
     });
-  const small = (text: string) =>
-    new docx.Paragraph({ children: [new docx.TextRun({ text, size: 16, color: GREY_TEXT })] });
+  const small = (text: string) => new docx.Paragraph({ children: [...runs(text, { size: 16, color: GREY_TEXT })] });
   return cell(
     [
       ...(latest.note ? [small(`${latest.label}: ${latest.note}`)] : []),
@@ -69,7 +96,7 @@ function commentaryCell(latest: LatestCommentary | null, width: number): TableCe
           : e.text.split(/\r?\n/).map((line, i) =>
               i === 0 && e.agency
                 ? new docx.Paragraph({
-                    children: [new docx.TextRun({ text: `${e.agency}: `, bold: true }), new docx.TextRun(line)],
+                    children: [...runs(`${e.agency}: `, { bold: true }), ...runs(line)],
                   })
                 : para(line),
             )),
@@ -77,12 +104,12 @@ function commentaryCell(latest: LatestCommentary | null, width: number): TableCe
           ? [
               new docx.Paragraph({
                 children: [
-                  new docx.TextRun(e.agency && !e.text ? `${e.agency}: evidence: ` : "Evidence: "),
+                  ...runs(e.agency && !e.text ? `${e.agency}: evidence: ` : "Evidence: "),
                   ...e.evidence.flatMap((link, i) => [
-                    ...(i > 0 ? [new docx.TextRun("; ")] : []),
+                    ...(i > 0 ? [...runs("; ")] : []),
                     new docx.ExternalHyperlink({
                       link: link.url,
-                      children: [new docx.TextRun({ text: link.title, style: "Hyperlink" })],
+                      children: [...runs(link.title, { style: "Hyperlink" })],
                     }),
                   ]),
                 ],
@@ -102,7 +129,7 @@ function headerRow(headings: { text: string; width: number }[]): TableRow {
     tableHeader: true,
     cantSplit: true,
     children: headings.map((h) =>
-      cell([new docx.Paragraph({ children: [new docx.TextRun({ text: h.text, bold: true })] })], {
+      cell([new docx.Paragraph({ children: [...runs(h.text, { bold: true })] })], {
         fill: HEADER_FILL,
         width: h.width,
       }),
@@ -159,12 +186,31 @@ function commitmentsTable(doc: PlanDocument, objective: PlanDocument["objectives
       cell([
         para(commitment.text),
         ...commitment.details.map(
-          (d) => new docx.Paragraph({ children: [new docx.TextRun({ text: d, size: 16, color: GREY_TEXT })] }),
+          (d) => new docx.Paragraph({ children: [...runs(d, { size: 16, color: GREY_TEXT })] }),
         ),
       ]),
       textCell(commitment.leadLabel),
       ...quarterCells(commitment.quarters, q),
       ...(c ? [commentaryCell(commitment.latestCommentary, 18)] : []),
+    ]),
+  );
+}
+
+/** Partners' documents: each shown item's measures, with each quarter's value and the target. */
+function measuresTable(doc: PlanDocument): Table {
+  const headings = [
+    { text: "Measure", width: 26 },
+    { text: "Of", width: 26 },
+    { text: "Target", width: 12 },
+    ...doc.quarters.map((quarter) => ({ text: quarter.label, width: 9 })),
+  ];
+  return table(
+    headings,
+    (doc.measures ?? []).map((m) => [
+      cell([para(m.name), new docx.Paragraph({ children: [...runs(m.sourceText, { size: 16, color: GREY_TEXT })] })]),
+      textCell(`${m.itemLabel}: ${m.itemText}`),
+      textCell(m.targetText),
+      ...m.quarters.map((q) => textCell(q.metText ? `${q.valueText} (${q.metText.toLowerCase()})` : q.valueText, 9)),
     ]),
   );
 }
@@ -175,9 +221,9 @@ function docxDocument(doc: PlanDocument): Document {
       new docx.Paragraph({
         alignment: docx.AlignmentType.CENTER,
         children: [
-          new docx.TextRun({ text: `${doc.footerText} — page `, color: GREY_TEXT, size: 18 }),
+          ...runs(`${doc.footerText} — page `, { color: GREY_TEXT, size: 18 }),
           new docx.TextRun({ children: [docx.PageNumber.CURRENT], color: GREY_TEXT, size: 18 }),
-          new docx.TextRun({ text: " of ", color: GREY_TEXT, size: 18 }),
+          ...runs(" of ", { color: GREY_TEXT, size: 18 }),
           new docx.TextRun({ children: [docx.PageNumber.TOTAL_PAGES], color: GREY_TEXT, size: 18 }),
         ],
       }),
@@ -210,10 +256,8 @@ function docxDocument(doc: PlanDocument): Document {
   });
 
   const about = [
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_1, children: [new docx.TextRun(doc.heading)] }),
-    ...(doc.strapline
-      ? [new docx.Paragraph({ children: [new docx.TextRun({ text: doc.strapline, size: 28, color: BRAND })] })]
-      : []),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_1, children: [...runs(doc.heading)] }),
+    ...(doc.strapline ? [new docx.Paragraph({ children: [...runs(doc.strapline, { size: 28, color: BRAND })] })] : []),
     ...(doc.draft
       ? [
           new docx.Paragraph({
@@ -237,45 +281,53 @@ function docxDocument(doc: PlanDocument): Document {
         }),
       ],
     }),
-    ...(doc.filterText
-      ? [new docx.Paragraph({ children: [new docx.TextRun({ text: doc.filterText, bold: true })] })]
-      : []),
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun("About us")] }),
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_3, children: [new docx.TextRun("Our vision")] }),
-    new docx.Paragraph({ children: [new docx.TextRun({ text: doc.vision, italics: true })] }),
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_3, children: [new docx.TextRun("What we do")] }),
+    ...(doc.filterText ? [new docx.Paragraph({ children: [...runs(doc.filterText, { bold: true })] })] : []),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [...runs("About us")] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_3, children: [...runs("Our vision")] }),
+    new docx.Paragraph({ children: [...runs(doc.vision, { italics: true })] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_3, children: [...runs("What we do")] }),
     ...(doc.introduction ? [para(doc.introduction)] : []),
     ...(doc.purposes.length
       ? [
           para("The purpose of RHINS is to:"),
-          ...doc.purposes.map((p) => new docx.Paragraph({ bullet: { level: 0 }, children: [new docx.TextRun(p)] })),
+          ...doc.purposes.map((p) => new docx.Paragraph({ bullet: { level: 0 }, children: [...runs(p)] })),
         ]
       : []),
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun(doc.achievementsHeading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [...runs(doc.achievementsHeading)] }),
     ...(doc.achievements.length
       ? doc.achievements.map(
           (a) =>
             new docx.Paragraph({
-              children: [new docx.TextRun({ text: `${a.title} – `, bold: true }), new docx.TextRun(a.description)],
+              children: [...runs(`${a.title} – `, { bold: true }), ...runs(a.description)],
             }),
         )
       : [para("None recorded.")]),
   ];
 
   const tables = [
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun(doc.risksHeading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [...runs(doc.risksHeading)] }),
     doc.risks.length ? risksTable(doc) : para(doc.noRisksText),
-    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [new docx.TextRun(doc.commitmentsHeading)] }),
+    new docx.Paragraph({ heading: docx.HeadingLevel.HEADING_2, children: [...runs(doc.commitmentsHeading)] }),
     ...(doc.objectives.length
       ? doc.objectives.flatMap((o) => [
           new docx.Paragraph({
             heading: docx.HeadingLevel.HEADING_3,
             keepNext: true,
-            children: [new docx.TextRun(o.heading)],
+            children: [...runs(o.heading)],
           }),
           commitmentsTable(doc, o),
         ])
       : [para(doc.noCommitmentsText)]),
+    ...(doc.measures?.length
+      ? [
+          new docx.Paragraph({
+            heading: docx.HeadingLevel.HEADING_2,
+            keepNext: true,
+            children: [...runs(doc.measuresHeading ?? "Measures")],
+          }),
+          measuresTable(doc),
+        ]
+      : []),
   ];
 
   return new docx.Document({
@@ -286,7 +338,8 @@ function docxDocument(doc: PlanDocument): Document {
     keywords: "hate crime, North Somerset, RHINS, plan",
     styles: {
       default: {
-        document: { run: { font: "Arial", size: 20 } },
+        // The document's language: Word's spelling and screen readers read it as British English.
+        document: { run: { font: "Arial", size: 20, language: { value: "en-GB" } } },
         heading1: { run: { font: "Arial", size: 40, bold: true, color: BRAND } },
         heading2: { run: { font: "Arial", size: 32, bold: true, color: BRAND } },
         heading3: { run: { font: "Arial", size: 24, bold: true } },

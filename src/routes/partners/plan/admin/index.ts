@@ -7,6 +7,7 @@ import type { Services } from "../../../../services/index.ts";
 import type { PartnerRoute } from "../../route-table.ts";
 import { achievementsRoutes } from "./achievements.ts";
 import { commitmentsRoutes } from "./commitments.ts";
+import { measuresRoutes } from "./measures.ts";
 import { objectivesRoutes } from "./objectives.ts";
 import { plansRoutes } from "./plans.ts";
 import { purposesRoutes } from "./purposes.ts";
@@ -23,6 +24,7 @@ export function planAdminRoutes(services: Services): PartnerRoute[] {
     ...objectivesRoutes(helpers),
     ...commitmentsRoutes(helpers),
     ...risksRoutes(helpers),
+    ...measuresRoutes(helpers),
     ...quartersRoutes(helpers),
   ];
 }

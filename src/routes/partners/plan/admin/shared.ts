@@ -98,9 +98,9 @@ interface FormPage {
 export function routeHelpers(services: Services) {
   const admin = services.planAdmin;
 
-  const done = (req: Request, res: Response, startYear: number, heading: string) => {
+  const done = (req: Request, res: Response, startYear: number, heading: string, href = manageHref(startYear)) => {
     req.session.flash = { heading };
-    res.redirect(manageHref(startYear));
+    res.redirect(href);
   };
 
   /** The page around every form of one plan: its name as the caption and the way back. */
@@ -125,6 +125,8 @@ export function routeHelpers(services: Services) {
     check?: (data: z.infer<z.ZodObject<Shape>>) => FormErrors | undefined;
     /** Reshapes validation errors, e.g. the three fields of a date as one. */
     errors?: (errors: FormErrors) => FormErrors;
+    /** Where a save goes back to (the management page unless said). */
+    doneHref?: (req: Request) => string;
   }): PartnerRoute[] {
     return [
       get(spec.path, "coordinator", async (req, res) => {
@@ -151,7 +153,7 @@ export function routeHelpers(services: Services) {
             );
           throw err;
         }
-        done(req, res, startYear, heading);
+        done(req, res, startYear, heading, spec.doneHref?.(req));
       }),
     ];
   }
