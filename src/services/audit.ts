@@ -121,6 +121,24 @@ export function auditService(prisma: PrismaClient) {
   // here; the database's notifications (noticeChange) add the changes made anywhere else. Together
   // they are the version of what this instance keeps for public pages (the page cache, the towns).
   let recorded = 0;
+
+  /** Several events in one write (one commit, when not in a transaction), in this order. */
+  async function recordAll(entries: readonly AuditEntry[], db: Db = prisma): Promise<void> {
+    await db.auditEvent.createMany({
+      data: entries.map((entry) => ({
+        actorId: entry.actor?.id ?? null,
+        actorEmail: (entry.actor?.email ?? entry.actorEmail ?? "").slice(0, 254),
+        action: entry.action,
+        entityType: entry.entityType,
+        entityId: entry.entityId === undefined ? "" : String(entry.entityId),
+        before: json(entry.before),
+        after: json(entry.after),
+        ip: entry.ip ?? "",
+      })),
+    });
+    recorded += entries.filter((entry) => !NOT_PUBLIC.has(entry.entityType)).length;
+  }
+
   return {
     changes: () => recorded,
 
@@ -130,20 +148,10 @@ export function auditService(prisma: PrismaClient) {
     },
 
     async record(entry: AuditEntry, db: Db = prisma): Promise<void> {
-      await db.auditEvent.create({
-        data: {
-          actorId: entry.actor?.id ?? null,
-          actorEmail: (entry.actor?.email ?? entry.actorEmail ?? "").slice(0, 254),
-          action: entry.action,
-          entityType: entry.entityType,
-          entityId: entry.entityId === undefined ? "" : String(entry.entityId),
-          before: json(entry.before),
-          after: json(entry.after),
-          ip: entry.ip ?? "",
-        },
-      });
-      if (!NOT_PUBLIC.has(entry.entityType)) recorded += 1;
+      await recordAll([entry], db);
     },
+
+    recordAll,
 
     /** A page of events, newest first, with the filters coordinators use, each in plain English. */
     async list(filter: AuditFilter) {

@@ -60,7 +60,15 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
   const accounts = accountService(db.prisma, { audit, logger, publicBaseUrl: config.publicBaseUrl, emails });
   const plans = planService(db.prisma);
   const caseNotifications = caseNotificationService(db.prisma, { emails, publicBaseUrl: config.publicBaseUrl });
-  const cases = caseService(db.prisma, { encryption, audit, notifications: caseNotifications });
+  const reports = reportService(db.prisma, {
+    encryption,
+    audit,
+    emails,
+    notifyEmail: config.reports.notifyEmail,
+    publicBaseUrl: config.publicBaseUrl,
+    queue,
+  });
+  const cases = caseService(db.prisma, { encryption, audit, notifications: caseNotifications, reports });
   const planMeasures = planMeasureService(db.prisma, audit);
   const planDocuments = planDocumentService(plans, { measures: planMeasures });
   const directory = directoryService(db.prisma, audit);
@@ -88,14 +96,7 @@ export function services(db: Database, { config, logger, queue: queueOptions }: 
     pendingForms: pendingFormService(db.prisma, encryption),
     rateLimits: rateLimitService(db.prisma, encryption),
     reportDrafts: reportDraftService(db.prisma, encryption),
-    reports: reportService(db.prisma, {
-      encryption,
-      audit,
-      emails,
-      notifyEmail: config.reports.notifyEmail,
-      publicBaseUrl: config.publicBaseUrl,
-      queue,
-    }),
+    reports,
     cases,
     policeFigures: policeFigureService(db.prisma, { audit, towns: () => directory.centreTowns() }),
     figures: partnerFiguresService(db.prisma, { towns: () => directory.centreTowns() }),

@@ -123,6 +123,22 @@ describe("who sees a case", () => {
     await sari.get(`${casePage(reference)}/print`);
     expect(await count()).toBe(before + 2);
     expect(await seeded.db.prisma.auditEvent.count({ where: { action: "case.printed", entityId: reference } })).toBe(1);
+    // The page and its print open the report too, audited with the case in one write: both events, in order.
+    const events = await seeded.db.prisma.auditEvent.findMany({
+      where: { entityId: reference, action: { in: ["case.viewed", "report.viewed"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.slice(-4).map((e) => e.action)).toEqual([
+      "case.viewed",
+      "report.viewed",
+      "case.viewed",
+      "report.viewed",
+    ]);
+    // Another agency's officer opens nothing: no event of either.
+    const police = await seeded.as("policeCaseworker");
+    expect((await police.get(casePage(reference))).status).toBe(404);
+    const theirs = { entityId: reference, actorId: seeded.partners.policeCaseworker.id };
+    expect(await seeded.db.prisma.auditEvent.count({ where: theirs })).toBe(0);
   });
 
   it("ends a case-access session after 15 minutes idle, and others after 30", async () => {

@@ -427,7 +427,7 @@ describe("the figures' work", () => {
     const { client, count } = countingPrisma(prisma);
     const user = seeded.partners.caseCoordinator;
     const asks = [{ period: "2025-26" }, { period: "last-24", strand: "RACE", area: "Clevedon" }, {}];
-    // A fresh service each time: its first page also asks which years have figures (then once a minute).
+    // A fresh service each time, so no page is kept from before.
     const service = () => partnerFiguresService(client, { towns: async () => ["Clevedon", "Weston-super-Mare"] });
     const measure = async () => {
       const figures = service();
@@ -484,12 +484,53 @@ describe("the figures' work", () => {
     });
     const after = await measure();
     expect(after).toEqual(before);
-    // Ten breakdowns (this period and the year before) and the months of both; the case figures; the
-    // years once. Filtered to a strand and an area, those two breakdowns are the months' totals.
-    expect(before).toEqual([13, 8, 12]);
+    // The figures' version; ten breakdowns (this period and the year before) and the months of both;
+    // the case figures; the years with figures. Filtered to a strand and an area, those two
+    // breakdowns are the months' totals.
+    expect(before).toEqual([14, 10, 14]);
     // They were counted: the new year of police figures is a period to choose, and the cases closed count.
     const page = await service().page(user, { period: "2024-25" });
     expect(page.choices.periods.map((c) => c.value)).toContain("2019-20");
     expect(page.cases!.outcomes.total!.now).toBeGreaterThan(100);
+  });
+
+  it("keeps a page's figures while nothing they count changes, and no longer", async () => {
+    const prisma = seeded.db.prisma;
+    const { client, count } = countingPrisma(prisma);
+    const figures = partnerFiguresService(client, { towns: async () => ["Clevedon", "Weston-super-Mare"] });
+    const user = seeded.partners.caseCoordinator;
+    const asked = { period: "last-12", strand: "AGE" };
+    const total = async () => {
+      const { result, operations } = await count(() => figures.page(user, asked));
+      return { operations, reports: result.tables[0]!.total!.now, closed: result.cases!.outcomes.total!.now };
+    };
+    const first = await total();
+    // Asked again with nothing changed: one row read, the figures' version.
+    expect(await total()).toEqual({ ...first, operations: 1 });
+    // A report made now, about age: the next page counts it.
+    const made = newReport();
+    const { reference } = await seeded.services.reports.submit({
+      ...made,
+      statistics: { ...made.statistics, strands: ["AGE"] },
+    });
+    const report = await prisma.incidentReport.findUniqueOrThrow({ where: { reference } });
+    const afterReport = await total();
+    expect(afterReport.reports).toBe(first.reports + 1);
+    expect(afterReport.operations).toBeGreaterThan(1);
+    // Its case closed: the case figures follow too.
+    await prisma.case.update({
+      where: { reportId: report.id },
+      data: { status: "CLOSED", closedAt: new Date(), outcome: "RESOLVED", assessment: "HATE_INCIDENT" },
+    });
+    expect((await total()).closed).toBe(afterReport.closed + 1);
+    // A police figure, imported this month.
+    const police = await prisma.policeImport.create({
+      data: { fileName: "now.csv", fromMonth: "2026-12", toMonth: "2026-12", rowCount: 1, total: 2 },
+    });
+    const month = new Date().toISOString().slice(0, 7);
+    await prisma.policeFigure.create({
+      data: { month, strand: "AGE", area: "Clevedon", count: 2, importId: police.id },
+    });
+    expect((await total()).reports).toBe(afterReport.reports + 2);
   });
 });

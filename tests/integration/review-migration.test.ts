@@ -18,7 +18,12 @@ const MIGRATION = "20261202110000_agency_reviews";
  * Later migrations that need it (a trigger on a table it makes), and those that need them (the
  * figures' triggers use the change notifications' function); they add no tables the seed needs.
  */
-const NEEDING_IT = ["20261205120000_change_notifications", "20261207230000_figures", "20261208000200_figures_indexes"];
+const NEEDING_IT = [
+  "20261205120000_change_notifications",
+  "20261207230000_figures",
+  "20261208000200_figures_indexes",
+  "20261208010000_figures_version",
+];
 
 let db: Database | undefined;
 afterEach(async () => {

@@ -20,7 +20,7 @@ export type { TriageInput } from "./triage.ts";
 export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
   const context = caseContext(prisma, options);
   const { visibleWhere, list, counts, caseworkers, workFor } = caseList(context);
-  const { open, version, assertVisible } = casePage(context);
+  const { open, openWithReport, version, assertVisible } = casePage(context);
   const { triage } = caseTriage(context);
   const { addEntry, changeStatus, recordConsent } = caseTimeline(context);
   const { addAction, completeAction } = caseActions(context);
@@ -31,6 +31,7 @@ export function caseService(prisma: PrismaClient, options: CaseServiceOptions) {
     list,
     counts,
     open,
+    openWithReport,
     version,
     triage,
     addEntry,

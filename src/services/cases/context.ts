@@ -10,6 +10,7 @@ import type { EncryptionService } from "../encryption.ts";
 import { ServiceError, notFound } from "../errors.ts";
 import { normaliseReference } from "../reports/follow-up.ts";
 import { type CaseUser, caseScope } from "./access.ts";
+import type { ReportService } from "../reports/reports.ts";
 import type { CaseNotificationService } from "./notifications.ts";
 import type { CaseStatus } from "./rules.ts";
 
@@ -20,6 +21,8 @@ export const day = (text: string) => new Date(`${text}T00:00:00.000Z`);
 export interface CaseServiceOptions {
   encryption: EncryptionService;
   audit: AuditService;
+  /** The report behind each case, opened with it on the case page (services/reports/reports.ts). */
+  reports?: Pick<ReportService, "open">;
   /** Tells coordinators of a safeguarding override, by reference only (services/cases/notifications.ts). */
   notifications?: Pick<CaseNotificationService, "safeguardingOverride" | "dispatch">;
   now?: () => Date;

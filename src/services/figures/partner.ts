@@ -7,6 +7,7 @@ import { stringify } from "csv-stringify/sync";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import { type CaseUser, caseScope } from "../cases/access.ts";
 import { OUTCOMES } from "../cases/rules.ts";
+import { deepFreeze } from "../plan/plans.ts";
 import { yearSlug, parseYearSlug } from "../plan/year.ts";
 import { OTHER_AREAS, PLACE_TYPES, STRANDS, YES_NO_NOT_SURE } from "../reports/questions.ts";
 import {
@@ -29,8 +30,6 @@ export const DEFAULT_PERIOD = "last-12";
 export const INCIDENT_VIEWS = ["month", "strand", "area", "place", "source", "repeat"] as const;
 export const CASE_VIEWS = ["outcomes", "first-contact"] as const;
 export type FiguresView = (typeof INCIDENT_VIEWS)[number] | (typeof CASE_VIEWS)[number];
-
-const YEARS_REUSED_MS = 60_000;
 
 /** The area filter's value for reports that did not say where. */
 export const AREA_NOT_GIVEN = "none";
@@ -284,144 +283,164 @@ export function partnerFiguresService(prisma: PrismaClient, options: PartnerFigu
     };
   }
 
-  // Which financial years have figures changes only when one gets its first: the choices of
-  // period are asked for again at most once a minute (the figures themselves, on every page).
-  let years: { at: number; list: number[] } | undefined;
+  /** The financial years with any figure, for the choice of period. */
   async function yearsWithFigures(): Promise<number[]> {
-    const at = now().getTime();
-    if (years && at - years.at >= 0 && at - years.at < YEARS_REUSED_MS) return years.list;
     const months = await countBy(prisma, { from: "0000-01", to: "9999-12" }, "month");
-    years = { at, list: [...new Set([...months.keys()].map(financialYearOf))] };
-    return years.list;
+    return [...new Set([...months.keys()].map(financialYearOf))];
+  }
+
+  /** The figures' version (migration 20261208010000_figures_version): moves with every change they count. */
+  const figuresVersion = async () => (await prisma.dataVersion.findUnique({ where: { id: 2 } }))?.value;
+  /**
+   * Each page's figures, kept while the figures' version stays: reports arrive a few a day, and
+   * partners read the same few filters many times, so most pages read one row. A page is built
+   * after the version was read, so a change committed meanwhile makes the next request build it again.
+   */
+  const kept = new Map<string, { version: bigint; figures: ReturnType<typeof build> }>();
+  const KEPT_MAX = 200;
+
+  /** Every figure of the page, read afresh. */
+  async function build(user: CaseUser, asked: FiguresAsked, towns: readonly string[], period: Period) {
+    const strand = asked.strand && Object.hasOwn(STRANDS, asked.strand) ? asked.strand : undefined;
+    const source = asked.source && Object.hasOwn(SOURCES, asked.source) ? (asked.source as Source) : undefined;
+    const areas: [string, string][] = [
+      ...towns.map((t): [string, string] => [t, t]),
+      ...(Object.entries(OTHER_AREAS) as [string, string][]),
+    ];
+    const area =
+      asked.area === AREA_NOT_GIVEN ? "" : areas.some(([key]) => key === asked.area) ? asked.area : undefined;
+    const narrow = {
+      ...(strand && { strand }),
+      ...(area !== undefined && { area }),
+      ...(source && { sources: [source] }),
+    };
+    const thisPeriod: CountFilter = { from: period.from, to: period.to, ...narrow };
+    const lastYear: CountFilter = { from: period.lastFrom, to: period.lastTo, ...narrow };
+    const both = (by: Breakdown) => Promise.all([countBy(prisma, thisPeriod, by), countBy(prisma, lastYear, by)]);
+    // Filtered to one strand, area or source, its breakdown has that one key, whose count is the
+    // total of the months: no need to ask again.
+    const chosen = { strand, area, source };
+    const fromTotals = (by: "strand" | "area" | "source") => chosen[by] !== undefined;
+    const where = caseWhere(user, thisPeriod);
+    const [withFigures, months, strandCounts, areaCounts, byPlace, sourceCounts, byRepeat, ofCases] = await Promise.all(
+      [
+        yearsWithFigures(),
+        // Both periods' months in one: the year before runs up to (or into) this period.
+        countBy(prisma, { ...thisPeriod, from: period.lastFrom }, "month"),
+        fromTotals("strand") ? undefined : both("strand"),
+        fromTotals("area") ? undefined : both("area"),
+        both("place"),
+        fromTotals("source") ? undefined : both("source"),
+        both("repeat"),
+        where ? caseFigures(where, period) : undefined,
+      ],
+    );
+    const monthRows = monthsFrom(period.from, period.to).map((m) => ({
+      key: m,
+      label: monthLabel(m),
+      now: months.get(m) ?? 0,
+      before: months.get(addMonths(m, -12)) ?? 0,
+    }));
+    const sum = (pick: (r: FigureRow) => number) => monthRows.reduce((n, r) => n + pick(r), 0);
+    const totals = (by: "strand" | "area" | "source"): [Map<string, number>, Map<string, number>] => {
+      const key = chosen[by]!;
+      return [new Map([[key, sum((r) => r.now)]]), new Map([[key, sum((r) => r.before)]])];
+    };
+    const byStrand = strandCounts ?? totals("strand");
+    const byArea = areaCounts ?? totals("area");
+    const bySource = sourceCounts ?? totals("source");
+    const hasCaseFigures = visibleSql(user) !== null;
+
+    const years = new Set(withFigures);
+    if (parseYearSlug(period.value) !== undefined) years.add(parseYearSlug(period.value)!);
+    const periods: Choice[] = [
+      ...Object.entries(RECENT_PERIODS).map(([value, n]) => ({ value, text: `The last ${n} months` })),
+      ...[...years]
+        .sort((x, y) => y - x)
+        .map((y) => ({ value: yearSlug(y), text: `${yearSlug(y).replace("-", "/")} (April to March)` })),
+    ].map((c) => ({ ...c, selected: c.value === period.value }));
+    const choice = (codes: [string, string][], chosen: string | undefined, all: string): Choice[] => [
+      { value: "", text: all, selected: chosen === undefined },
+      ...codes.map(([value, text]) => ({ value, text, selected: value === chosen })),
+    ];
+
+    return {
+      period,
+      filter: { strand, area, source },
+      /** The filters in words, or null for every incident. */
+      filterText:
+        [
+          strand && `strand: ${STRANDS[strand as keyof typeof STRANDS]}`,
+          area !== undefined &&
+            `area: ${area === "" ? NOT_GIVEN.toLowerCase() : (areas.find(([k]) => k === area)?.[1] ?? area)}`,
+          source && `source: ${SOURCES[source].toLowerCase()}`,
+        ]
+          .filter(Boolean)
+          .join(", ") || null,
+      choices: {
+        periods,
+        strands: choice(Object.entries(STRANDS), strand, "All strands"),
+        areas: [
+          { value: "", text: "All areas", selected: area === undefined },
+          ...areas.map(([value, text]) => ({ value, text, selected: value === area })),
+          { value: AREA_NOT_GIVEN, text: NOT_GIVEN, selected: area === "" },
+        ],
+        sources: choice(Object.entries(SOURCES), source, "All sources"),
+      },
+      tables: [
+        {
+          view: "month",
+          heading: "Month",
+          rows: monthRows,
+          total: { now: sum((r) => r.now), before: sum((r) => r.before) },
+        },
+        table("strand", "Strand", withLabels(STRANDS, byStrand), ...byStrand, false),
+        table("area", "Area", withLabels(Object.fromEntries(areas), byArea, NOT_GIVEN), ...byArea, true),
+        table("place", "Type of place", withLabels(PLACE_TYPES, byPlace, NOT_GIVEN), ...byPlace, true),
+        table("source", "Source", withLabels(SOURCES, bySource), ...bySource, true),
+        table(
+          "repeat",
+          "Had it happened before?",
+          withLabels({ ...YES_NO_NOT_SURE, NOT_SURE: "Not sure" }, byRepeat, NOT_GIVEN),
+          ...byRepeat,
+          true,
+        ),
+      ] satisfies FigureTable[],
+      /** Null without case access: no count that could be about a case. */
+      cases: hasCaseFigures
+        ? {
+            outcomes: table(
+              "outcomes",
+              "Outcome",
+              withLabels(OUTCOMES, ofCases ? [ofCases.closed.now, ofCases.closed.before] : []),
+              ofCases?.closed.now ?? new Map(),
+              ofCases?.closed.before ?? new Map(),
+              true,
+            ),
+            firstContact: ofCases?.contact ?? {
+              now: { contacted: 0, medianDays: null, withinDuePercent: null },
+              before: { contacted: 0, medianDays: null, withinDuePercent: null },
+            },
+          }
+        : null,
+    };
   }
 
   return {
     /** Every figure of the page for this partner, with the filter form's choices; case figures are null without case access. */
     async page(user: CaseUser, asked: FiguresAsked) {
-      const towns = await options.towns();
+      const [towns, version] = await Promise.all([options.towns(), figuresVersion()]);
       const period = periodOf(asked.period, now());
-      const strand = asked.strand && Object.hasOwn(STRANDS, asked.strand) ? asked.strand : undefined;
-      const source = asked.source && Object.hasOwn(SOURCES, asked.source) ? (asked.source as Source) : undefined;
-      const areas: [string, string][] = [
-        ...towns.map((t): [string, string] => [t, t]),
-        ...(Object.entries(OTHER_AREAS) as [string, string][]),
-      ];
-      const area =
-        asked.area === AREA_NOT_GIVEN ? "" : areas.some(([key]) => key === asked.area) ? asked.area : undefined;
-      const narrow = {
-        ...(strand && { strand }),
-        ...(area !== undefined && { area }),
-        ...(source && { sources: [source] }),
-      };
-      const thisPeriod: CountFilter = { from: period.from, to: period.to, ...narrow };
-      const lastYear: CountFilter = { from: period.lastFrom, to: period.lastTo, ...narrow };
-      const both = (by: Breakdown) => Promise.all([countBy(prisma, thisPeriod, by), countBy(prisma, lastYear, by)]);
-      // Filtered to one strand, area or source, its breakdown has that one key, whose count is the
-      // total of the months: no need to ask again.
-      const chosen = { strand, area, source };
-      const fromTotals = (by: "strand" | "area" | "source") => chosen[by] !== undefined;
-      const where = caseWhere(user, thisPeriod);
-      const [withFigures, months, strandCounts, areaCounts, byPlace, sourceCounts, byRepeat, ofCases] =
-        await Promise.all([
-          yearsWithFigures(),
-          // Both periods' months in one: the year before runs up to (or into) this period.
-          countBy(prisma, { ...thisPeriod, from: period.lastFrom }, "month"),
-          fromTotals("strand") ? undefined : both("strand"),
-          fromTotals("area") ? undefined : both("area"),
-          both("place"),
-          fromTotals("source") ? undefined : both("source"),
-          both("repeat"),
-          where ? caseFigures(where, period) : undefined,
-        ]);
-      const monthRows = monthsFrom(period.from, period.to).map((m) => ({
-        key: m,
-        label: monthLabel(m),
-        now: months.get(m) ?? 0,
-        before: months.get(addMonths(m, -12)) ?? 0,
-      }));
-      const sum = (pick: (r: FigureRow) => number) => monthRows.reduce((n, r) => n + pick(r), 0);
-      const totals = (by: "strand" | "area" | "source"): [Map<string, number>, Map<string, number>] => {
-        const key = chosen[by]!;
-        return [new Map([[key, sum((r) => r.now)]]), new Map([[key, sum((r) => r.before)]])];
-      };
-      const byStrand = strandCounts ?? totals("strand");
-      const byArea = areaCounts ?? totals("area");
-      const bySource = sourceCounts ?? totals("source");
-      const hasCaseFigures = visibleSql(user) !== null;
-
-      const years = new Set(withFigures);
-      if (parseYearSlug(period.value) !== undefined) years.add(parseYearSlug(period.value)!);
-      const periods: Choice[] = [
-        ...Object.entries(RECENT_PERIODS).map(([value, n]) => ({ value, text: `The last ${n} months` })),
-        ...[...years]
-          .sort((x, y) => y - x)
-          .map((y) => ({ value: yearSlug(y), text: `${yearSlug(y).replace("-", "/")} (April to March)` })),
-      ].map((c) => ({ ...c, selected: c.value === period.value }));
-      const choice = (codes: [string, string][], chosen: string | undefined, all: string): Choice[] => [
-        { value: "", text: all, selected: chosen === undefined },
-        ...codes.map(([value, text]) => ({ value, text, selected: value === chosen })),
-      ];
-
-      return {
-        period,
-        filter: { strand, area, source },
-        /** The filters in words, or null for every incident. */
-        filterText:
-          [
-            strand && `strand: ${STRANDS[strand as keyof typeof STRANDS]}`,
-            area !== undefined &&
-              `area: ${area === "" ? NOT_GIVEN.toLowerCase() : (areas.find(([k]) => k === area)?.[1] ?? area)}`,
-            source && `source: ${SOURCES[source].toLowerCase()}`,
-          ]
-            .filter(Boolean)
-            .join(", ") || null,
-        choices: {
-          periods,
-          strands: choice(Object.entries(STRANDS), strand, "All strands"),
-          areas: [
-            { value: "", text: "All areas", selected: area === undefined },
-            ...areas.map(([value, text]) => ({ value, text, selected: value === area })),
-            { value: AREA_NOT_GIVEN, text: NOT_GIVEN, selected: area === "" },
-          ],
-          sources: choice(Object.entries(SOURCES), source, "All sources"),
-        },
-        tables: [
-          {
-            view: "month",
-            heading: "Month",
-            rows: monthRows,
-            total: { now: sum((r) => r.now), before: sum((r) => r.before) },
-          },
-          table("strand", "Strand", withLabels(STRANDS, byStrand), ...byStrand, false),
-          table("area", "Area", withLabels(Object.fromEntries(areas), byArea, NOT_GIVEN), ...byArea, true),
-          table("place", "Type of place", withLabels(PLACE_TYPES, byPlace, NOT_GIVEN), ...byPlace, true),
-          table("source", "Source", withLabels(SOURCES, bySource), ...bySource, true),
-          table(
-            "repeat",
-            "Had it happened before?",
-            withLabels({ ...YES_NO_NOT_SURE, NOT_SURE: "Not sure" }, byRepeat, NOT_GIVEN),
-            ...byRepeat,
-            true,
-          ),
-        ] satisfies FigureTable[],
-        /** Null without case access: no count that could be about a case. */
-        cases: hasCaseFigures
-          ? {
-              outcomes: table(
-                "outcomes",
-                "Outcome",
-                withLabels(OUTCOMES, ofCases ? [ofCases.closed.now, ofCases.closed.before] : []),
-                ofCases?.closed.now ?? new Map(),
-                ofCases?.closed.before ?? new Map(),
-                true,
-              ),
-              firstContact: ofCases?.contact ?? {
-                now: { contacted: 0, medianDays: null, withinDuePercent: null },
-                before: { contacted: 0, medianDays: null, withinDuePercent: null },
-              },
-            }
-          : null,
-      };
+      const key = JSON.stringify([period, asked.strand, asked.area, asked.source, caseScope(user), towns]);
+      const entry = kept.get(key);
+      if (entry && version !== undefined && entry.version === version) return entry.figures;
+      const figures = build(user, asked, towns, period).then(deepFreeze); // shared: nobody may change it
+      if (version !== undefined) {
+        if (kept.size >= KEPT_MAX) kept.clear();
+        kept.set(key, { version, figures });
+        figures.catch(() => kept.delete(key));
+      }
+      return figures;
     },
   };
 }

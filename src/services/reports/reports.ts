@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
 import type { JobQueue } from "../../jobs/queue.ts";
-import type { Actor, AuditService, Db } from "../audit.ts";
+import type { Actor, AuditEntry, AuditService, Db } from "../audit.ts";
 import type { EmailService } from "../email/emails.ts";
 import { REPORT_PERSONAL_COLUMNS, rowBinding } from "../encrypted-columns.ts";
 import type { Binding, EncryptionService } from "../encryption.ts";
@@ -198,23 +198,27 @@ export function reportService(prisma: PrismaClient, options: ReportServiceOption
      * A report with its personal data decrypted, for a coordinator; every opening is audited (who,
      * which report, when), and the reporter's messages are marked read.
      */
-    async open(actor: Actor, reference: string): Promise<OpenedReport> {
+    /** A report for a partner, audited; `alsoRecord` are events written with its own (the case page's). */
+    async open(actor: Actor, reference: string, alsoRecord: readonly AuditEntry[] = []): Promise<OpenedReport> {
       const found = normaliseReference(reference);
       const row = found
         ? await prisma.incidentReport.findUnique({ where: { reference: found }, include: { messages: THREAD } })
         : null;
       if (!row) throw notFound("report");
-      const viewed = { actor, action: "report.viewed", entityType: "IncidentReport", entityId: row.reference };
-      // Most openings find nothing unread: then the audit event is the only write.
+      const viewed = [
+        ...alsoRecord,
+        { actor, action: "report.viewed", entityType: "IncidentReport", entityId: row.reference },
+      ];
+      // Most openings find nothing unread: then the audit events are the only write.
       if (row.messages.some((m) => m.fromReporter && m.readAt === null))
         await prisma.$transaction(async (tx) => {
-          await audit.record(viewed, tx);
+          await audit.recordAll(viewed, tx);
           await tx.reportMessage.updateMany({
             where: { reportId: row.id, fromReporter: true, readAt: null },
             data: { readAt: now() },
           });
         });
-      else await audit.record(viewed);
+      else await audit.recordAll(viewed);
       const deleted = row.personalDataDeletedAt !== null;
       const contact = unseal(row.contact, "contact", row.id);
       return {

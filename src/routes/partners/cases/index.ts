@@ -75,8 +75,7 @@ function entryText(e: {
 /** The case page's whole view model: what the service returned, in words, for one template. */
 async function caseModel(services: Services, req: Request) {
   const reference = referenceOf(req);
-  const kase = await services.cases.open(req.user!, reference);
-  const report = await services.reports.open(req.user!, reference);
+  const { kase, report } = await services.cases.openWithReport(req.user!, reference);
   return {
     kase,
     model: {
