@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { Config } from "./config.ts";
 import { formatDate, formatDateTime, formatSavedAt } from "./content/dates.ts";
 import { errorHandler, notFound } from "./middleware/errors.ts";
+import { createI18n, englishT, publicLanguageOf, publicLanguages } from "./middleware/i18n.ts";
 import { metricsRoute, requestMetrics } from "./middleware/metrics.ts";
 import { pageCache } from "./middleware/page-cache.ts";
 import { JS_ENABLED_SCRIPT, securityHeaders } from "./middleware/security.ts";
@@ -49,6 +50,10 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
   app.locals.formatDateTime = formatDateTime;
   app.locals.formatSavedAt = (date: Date) => formatSavedAt(date, new Date());
   app.locals.jsEnabledScript = JS_ENABLED_SCRIPT;
+  // The public site's languages (README, Languages). Pages outside it are in English (and views
+  // have English defaults for the rest: views.ts); publicLanguages sets each public request's.
+  const i18n = createI18n(config.publicLanguages);
+  app.locals.t = englishT(i18n);
 
   // 1. Health probes: before logging and sessions, so probes are cheap and leave nothing behind.
   app.use(healthRoutes(services));
@@ -92,7 +97,10 @@ export function createApp({ services, config, logger }: AppDependencies): Reques
     version: services.audit.changes,
     logger,
     requestId,
+    // Each language's page is kept apart, by the same rule that chooses the language.
+    variant: (req) => publicLanguageOf(req, config.publicLanguages).language.code,
   });
+  app.use(publicLanguages(i18n, config.publicLanguages));
   // Reporting online keeps its own answers (an encrypted draft), never a cached page.
   app.use(reportRoutes(services));
   app.use(publicRoutes(services, { pageCache: publicPages }));

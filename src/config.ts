@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_LANGUAGE, LANGUAGES, languageByCode } from "./content/languages.ts";
 import { KEY_BYTES, KEY_ID, type EncryptionKeys } from "./services/encryption.ts";
 
 const bool = z.enum(["true", "false"]).transform((v) => v === "true");
@@ -24,6 +25,32 @@ const key = z.string().transform((value, ctx) => {
 });
 
 /** "id:base64key,id:base64key": the key encryption keys, each under the id its tokens name. */
+/** "en,en-easy,pl": languages with catalogues in locales/, English always among them. */
+const publicLanguages = z.string().transform((list, ctx) => {
+  const codes = [
+    ...new Set(
+      list
+        .split(",")
+        .map((code) => code.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
+  const unknown = codes.filter((code) => !languageByCode(code));
+  if (unknown.length) {
+    const known = LANGUAGES.filter((l) => !l.pseudo).map((l) => l.code);
+    ctx.addIssue({ code: "custom", message: `unknown language ${unknown.join(", ")} (known: ${known.join(", ")})` });
+    return z.NEVER;
+  }
+  if (!codes.includes(DEFAULT_LANGUAGE)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must include ${DEFAULT_LANGUAGE}, the language every page falls back to`,
+    });
+    return z.NEVER;
+  }
+  return codes;
+});
+
 const keyList = z.string().transform((list, ctx) => {
   const keys: Record<string, Buffer> = {};
   for (const entry of list.split(",").map((e) => e.trim())) {
@@ -90,6 +117,7 @@ const schema = z
     BACKUP_DIR: z.string().min(1).default("./backups"),
     METRICS_TOKEN: z.string().min(32, "must be at least 32 characters").optional(),
     METRICS_PORT: int(0, 65535).optional(),
+    PUBLIC_LANGUAGES: publicLanguages.default(["en", "en-easy"]),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === "production") {
@@ -104,6 +132,11 @@ const schema = z
           message: "is required in production when SMTP_URL is set",
         });
       }
+    }
+    // Pseudo-locales show every translatable string mangled: for the tests, never for the public.
+    const pseudo = env.PUBLIC_LANGUAGES.filter((code) => languageByCode(code)?.pseudo);
+    if (pseudo.length && env.NODE_ENV !== "test") {
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_LANGUAGES"], message: `${pseudo.join(", ")} only in tests` });
     }
     if (env.METRICS_PORT && env.METRICS_PORT === env.PORT) {
       ctx.addIssue({ code: "custom", path: ["METRICS_PORT"], message: "must differ from PORT" });
@@ -220,6 +253,8 @@ export function loadConfig(env: Record<string, string | undefined> = processEnvi
     // /metrics for Prometheus: on the main port for this bearer token, or on a port of its own
     // (then never on the main port); neither set, no metrics endpoint.
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    // The languages the public site offers, English first (README, Languages).
+    publicLanguages: [DEFAULT_LANGUAGE, ...e.PUBLIC_LANGUAGES.filter((code) => code !== DEFAULT_LANGUAGE)],
   };
 }
 

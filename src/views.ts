@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import ejs from "ejs";
+import { viewDefaults } from "./middleware/i18n.ts";
 
 export const VIEWS_DIR = fileURLToPath(new URL("../views", import.meta.url));
 
@@ -64,7 +65,8 @@ function splice(html: string, used: Buffer[]): RenderedPage {
 
 export function renderWithLayout(file: string, viewModel: object, callback: Callback): void {
   const used: Buffer[] = [];
-  const model: Record<string, unknown> = { ...viewModel, cachedHtml: partsFor(used) };
+  // English words and plain links unless the app or the request gave their own (middleware/i18n.ts).
+  const model: Record<string, unknown> = { ...viewDefaults(), ...viewModel, cachedHtml: partsFor(used) };
   const options = {
     cache: Boolean((model.settings as Record<string, unknown> | undefined)?.["view cache"]),
     root: VIEWS_DIR,

@@ -79,3 +79,23 @@ export const contacts = {
 } as const;
 
 export type Contacts = typeof contacts;
+
+/**
+ * The names the message catalogues use, as {{police}}, {{sari}} and so on (i18next's default
+ * variables, middleware/i18n.ts): organisations keep their names in every language.
+ */
+export const contactNames = {
+  police: contacts.police.name,
+  btp: contacts.britishTransportPolice.name,
+  trueVision: contacts.trueVision.name,
+  sari: contacts.sari.name,
+  sariFull: contacts.sari.fullName,
+  /** As text, where a message cannot hold a link (an error message). */
+  sariPhone: contacts.sari.phone.display,
+  stopHateUk: contacts.stopHateUk.name,
+  crimestoppers: contacts.crimestoppers.name,
+  iopc: contacts.policeConduct.name,
+  siteOwner: contacts.siteOwner.name,
+  siteTeam: contacts.siteOwner.team,
+  exitSite: contacts.exitPage.name,
+};

@@ -19,7 +19,7 @@ export const accessibilityStatement = {
     "In the plan's PDF, Arabic and Urdu text is set on lines of its own and is not mixed with English on the same line.",
     "In the plan's PDF and Word file, text in Polish, Romanian and other languages written in the Latin alphabet is not marked with its own language, because the portal cannot tell it from English. Screen readers read it with an English voice. Arabic, Urdu, Bengali and Chinese text is marked with its language.",
     "The plan's PDF does not show emoji, and shows a question mark for letters in scripts its fonts do not have (for example Tamil). Screen readers and copied text still get the words as written, and the Word file shows them.",
-    "The site is in English only. Easy Read English is not offered yet, and pages in community languages will be offered only once a fluent speaker has checked each translation.",
+    "The site is in English and Easy Read English only. Pages in Polish and other community languages will be offered only once a fluent speaker has checked each translation.",
     "This website and its documents have not yet been checked by an independent accessibility expert.",
   ],
 } as const;

@@ -1,11 +1,17 @@
 // The last two handlers: 404 for anything unmatched, and one error handler that logs the stack
 // with the request id and shows a page with a reference instead of the stack.
-import type { ErrorRequestHandler, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
+import type { TFunction } from "i18next";
 import type { Logger } from "pino";
 import { ServiceError } from "../services/errors.ts";
+import { defaultEnglishT } from "./i18n.ts";
 
-export const notFound: RequestHandler = (_req, res) => {
-  res.status(404).render("pages/errors/404", { title: "Page not found" });
+/** The page's language on the public site (middleware/i18n.ts), English anywhere else. */
+const translate = (req: Request, res: Response): TFunction =>
+  (res.locals.t ?? req.app.locals.t ?? defaultEnglishT()) as TFunction;
+
+export const notFound: RequestHandler = (req, res) => {
+  res.status(404).render("pages/errors/404", { title: translate(req, res)("common:errors.notFound.title") });
 };
 
 /** Prisma's codes for a database it cannot reach or use: not reachable, timed out, connection closed, pool timeout. */
@@ -75,9 +81,6 @@ export function isUnstorableText(err: unknown): boolean {
   return errorChain(err).some((x) => x.originalCode === "22021" || x.originalCode === "22P05");
 }
 
-const UNSTORABLE_TEXT =
-  "What you entered contains a character that cannot be stored, such as a null character. Remove it and try again.";
-
 export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const reference = String(req.id ?? "");
@@ -117,8 +120,9 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
       if (unstorable)
         logger.warn({ reqId: reference, err: { message: err.message } }, "input the database cannot store");
       const partnerArea = req.originalUrl === "/partners" || req.originalUrl.startsWith("/partners/");
+      const t = translate(req, res);
       res.status(status).render("pages/errors/4xx", {
-        title: status === 403 ? "You cannot do that" : "There is a problem",
+        title: t(status === 403 ? "common:errors.problem.forbidden" : "common:errors.problem.title"),
         status,
         // In the partner area the page offers the way back there, not the public home page.
         ...(partnerArea ? { area: "partners", signedIn: Boolean(req.user) } : {}),
@@ -126,8 +130,8 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
           err instanceof ServiceError
             ? err.message
             : unstorable
-              ? UNSTORABLE_TEXT
-              : "The request could not be understood. Go back and try again.",
+              ? t("common:errors.problem.unstorable")
+              : t("common:errors.problem.badRequest"),
       });
       return;
     }
@@ -139,12 +143,12 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
       res
         .status(503)
         .set("Retry-After", "30")
-        .render("pages/errors/503", { title: "Sorry, the service is unavailable" });
+        .render("pages/errors/503", { title: translate(req, res)("common:errors.unavailable.title") });
       return;
     }
     logger.error({ reqId: reference, err }, "unhandled error");
     res.status(500).render("pages/errors/500", {
-      title: "Sorry, there is a problem with the service",
+      title: translate(req, res)("common:errors.serverError.title"),
       reference,
       stack: showStack ? String(err?.stack ?? err) : undefined,
     });

@@ -20,6 +20,8 @@ interface Entry {
   /** The headers the page was first sent with, less those that belong to one response. */
   headers: OutgoingHttpHeaders;
   etag: string;
+  /** The page was chosen by Accept-Language too (its address named no language). */
+  byLanguage: boolean;
   bodies: Record<Encoding, Buffer>;
   storedAt: number;
   version: number;
@@ -33,6 +35,11 @@ export interface PageCacheOptions {
   /** The request id for a response (the same one the app's request log uses). */
   requestId: (req: IncomingMessage, res: ServerResponse) => string;
   maxEntries?: number;
+  /**
+   * What else a page depends on besides its address: its language, which may come from
+   * Accept-Language (middleware/i18n.ts). Pages are kept apart by it.
+   */
+  variant?: (req: IncomingMessage) => string;
 }
 
 const MAX_KEY_LENGTH = 300;
@@ -40,22 +47,25 @@ const MAX_KEY_LENGTH = 300;
 const PER_RESPONSE = new Set(["x-request-id", "content-length", "content-encoding", "date", "connection", "vary"]);
 const ENCODINGS: Encoding[] = ["gzip", "identity"];
 
-export function pageCache({ ttlMs, version, logger, requestId, maxEntries = 500 }: PageCacheOptions) {
+export function pageCache({ ttlMs, version, logger, requestId, maxEntries = 500, variant }: PageCacheOptions) {
   const entries = new Map<string, Entry>();
-  const keyOf = (method: string | undefined, url: string | undefined) =>
-    (method === "GET" || method === "HEAD") && url && url.length <= MAX_KEY_LENGTH ? url : undefined;
+  const keyOf = (req: IncomingMessage, url: string | undefined) =>
+    (req.method === "GET" || req.method === "HEAD") && url && url.length <= MAX_KEY_LENGTH
+      ? `${variant?.(req) ?? ""} ${url}`
+      : undefined;
 
   return {
     enabled: ttlMs > 0,
 
     /** Answers the request from the cache if it holds the page; false if the app must answer. */
     serve(req: IncomingMessage, res: ServerResponse): boolean {
-      const key = keyOf(req.method, req.url);
+      const key = keyOf(req, req.url);
       const entry = key === undefined ? undefined : entries.get(key);
       if (!entry || Date.now() - entry.storedAt > ttlMs || entry.version !== version()) return false;
       const started = performance.now();
       const id = requestId(req, res);
-      const headers: OutgoingHttpHeaders = { ...entry.headers, vary: "Accept-Encoding" };
+      const vary = entry.byLanguage ? "Accept-Language, Accept-Encoding" : "Accept-Encoding";
+      const headers: OutgoingHttpHeaders = { ...entry.headers, vary };
       let status = 200;
       if (fresh(req.headers, { etag: entry.etag })) {
         status = 304; // only the validators and caching headers (RFC 9110 15.4.5)
@@ -76,7 +86,7 @@ export function pageCache({ ttlMs, version, logger, requestId, maxEntries = 500 
 
     /** Keeps a public page just rendered with status 200, with the headers it is being sent with. */
     store(req: Request, res: Response, html: string | Buffer) {
-      const key = keyOf(req.method, req.originalUrl);
+      const key = keyOf(req, req.originalUrl);
       if (ttlMs <= 0 || key === undefined) return;
       const headers: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(res.getHeaders())) {
@@ -87,6 +97,7 @@ export function pageCache({ ttlMs, version, logger, requestId, maxEntries = 500 
       entries.set(key, {
         headers,
         etag: String(res.get("ETag")),
+        byLanguage: /accept-language/i.test(String(res.get("Vary") ?? "")),
         bodies: { identity, gzip: gzipSync(identity) },
         storedAt: Date.now(),
         version: version(),

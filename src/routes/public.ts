@@ -8,13 +8,19 @@ import { publicNavigation } from "../content/navigation.ts";
 import { accessibilityStatement, privacyNotice } from "../content/statements.ts";
 import { STATUS_ORDER, STATUS_TAGS } from "../content/status.ts";
 import { ABSOLUTE_TIMEOUT_MS, IDLE_TIMEOUT_MS, SESSION_COOKIE } from "../middleware/session.ts";
+import { isEasyRead } from "../middleware/i18n.ts";
 import type { PageCache } from "../middleware/page-cache.ts";
 import type { Services } from "../services/index.ts";
 import { figuresView } from "../services/figures/publication.ts";
 import { achievementsHeading, documentDate } from "../services/plan/document.ts";
-import { parseYearSlug } from "../services/plan/year.ts";
+import { parseYearSlug, yearLabel } from "../services/plan/year.ts";
+import { ALL_AGENCIES_LABEL } from "../services/plan/plans.ts";
 import { PRINT_VIEW, printViewModel, sendPdf, sendPrintStylesheet } from "./partners/plan/documents.ts";
 import type { RenderedPage } from "../views.ts";
+import { DRAFT_HOURS } from "./report/form-pages.ts";
+
+/** Pages with an Easy Read version (views/pages/public/easy-read/); the others fall back to plain English. */
+const EASY_READ_PAGES = new Set(["what-is-hate-crime", "report", "what-happens-next"]);
 
 /** Browsers and a CDN may reuse a public page for 5 minutes, then check it with its ETag. */
 export const PUBLIC_CACHE_CONTROL = "public, max-age=300";
@@ -45,6 +51,8 @@ const planYear = z
 interface PageModel {
   /** The page's h1, and the <title> before " – RHINS". */
   title: string;
+  /** Its words are not in the message catalogues yet: shown in English (lang="en") in every language. */
+  englishOnly?: boolean;
   /** Which navigation section the page is in. */
   currentNav?: string;
   description?: string;
@@ -56,16 +64,36 @@ function webLink(url: string): string | undefined {
   return /^https?:\/\/[^\s"<>]+$/i.test(url) ? url : undefined;
 }
 
-/** "1 reporting centre", "6 reporting centres". */
-function count(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+/** "Clevedon", "Clevedon or Nailsea", "Clevedon, Nailsea or Portishead", in the page's language. */
+function either(values: string[], res: Response): string {
+  return new Intl.ListFormat(languageTag(res), { type: "disjunction" }).format(values);
 }
 
-/** "Clevedon", "Clevedon or Nailsea", "Clevedon, Nailsea or Portishead". */
-function either(values: string[]): string {
-  if (values.length <= 1) return values.join("");
-  return `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
+/** "a and b", in the page's language. */
+function both(values: string[], res: Response): string {
+  return new Intl.ListFormat(languageTag(res), { type: "conjunction" }).format(values);
 }
+
+const LONDON_DAY = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "numeric",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+
+/** "25 November 2026" in English, "25 listopada 2026" in Polish: the day in England, months from the catalogues. */
+function dayText(date: Date, req: Request, res: Response): string {
+  if (languageTag(res) === "en-GB") return documentDate(date);
+  const [day, month, year] = LONDON_DAY.format(date).split("/").map(Number) as [number, number, number];
+  const months = req.t("report:check.months", { returnObjects: true }) as unknown as string[];
+  return `${day} ${months[month - 1]} ${year}`;
+}
+
+/** British English lists ("a, b or c"); other languages as they write them. */
+const languageTag = (res: Response): string => {
+  const tag = (res.locals.locale as { tag?: string } | undefined)?.tag ?? "en";
+  return tag === "en" ? "en-GB" : tag;
+};
 
 /** "Private room" -> "private room" inside a sentence; "BSL interpreter" keeps its capitals. */
 function inSentence(phrase: string): string {
@@ -113,17 +141,22 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
     next();
   });
 
+  /** A page that shows no data: its model, in the request's language (req.t), in Easy Read if it has one. */
   const page =
-    (view: string, model: PageModel) =>
+    (view: string, model: (t: Request["t"]) => PageModel) =>
     (req: Request, res: Response): Promise<void> =>
-      sendPage(req, res, `pages/public/${view}`, model);
+      sendPage(
+        req,
+        res,
+        `pages/public/${isEasyRead(res) && EASY_READ_PAGES.has(view) ? `easy-read/${view}` : view}`,
+        model(req.t),
+      );
 
   router.get("/", async (req, res) => {
     const [plan, towns] = await Promise.all([plans.currentPublished(), directory.centreTowns()]);
     await sendPage(req, res, "pages/public/home", {
-      title: "Report hate crime in North Somerset",
-      description:
-        "How to report hate crime in North Somerset, where to get support, and the work of the RHINS partnership.",
+      title: req.t("pages:titles.home"),
+      description: req.t("pages:descriptions.home"),
       plan,
       towns,
     });
@@ -131,28 +164,28 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
 
   router.get(
     "/what-is-hate-crime",
-    page("what-is-hate-crime", {
-      title: "What is hate crime",
+    page("what-is-hate-crime", (t) => ({
+      title: t("pages:titles.whatIsHateCrime"),
       currentNav: "what-is-hate-crime",
-      description: "What hate crime and hate incidents are, with examples.",
-    }),
+      description: t("pages:descriptions.whatIsHateCrime"),
+    })),
   );
 
   router.get(
     "/report",
-    page("report", {
-      title: "How to report hate crime",
+    page("report", (t) => ({
+      title: t("pages:titles.report"),
       currentNav: "report",
-      description: "Every way to report hate crime in North Somerset, including without talking to the police.",
-    }),
+      description: t("pages:descriptions.report"),
+    })),
   );
 
   router.get(
     "/report/what-happens-next",
-    page("what-happens-next", {
-      title: "What happens after you report hate crime",
+    page("what-happens-next", (t) => ({
+      title: t("pages:titles.whatHappensNext"),
       currentNav: "report",
-    }),
+    })),
   );
 
   router.get("/reporting-centres", async (req, res) => {
@@ -161,23 +194,26 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
       ? []
       : query.error.issues.map((issue) =>
           issue.path[0] === "offer"
-            ? { text: "Choose what the centre offers from the list", href: "#offer", field: "offer" }
-            : { text: "Choose a town from the list", href: "#town", field: "town" },
+            ? { text: req.t("pages:centres.errors.offer"), href: "#offer", field: "offer" }
+            : { text: req.t("pages:centres.errors.town"), href: "#town", field: "town" },
         );
     const filter = query.success ? { towns: query.data.town, offers: query.data.offer } : {};
     const result = await directory.reportingCentres(filter);
     const { selected, unknown } = result;
-    const summary =
-      (selected.towns.length ? ` in ${either(selected.towns)}` : "") +
-      (selected.offers.length ? ` that offer ${selected.offers.map(inSentence).join(" and ")}` : "");
+    const summary = [
+      selected.towns.length ? req.t("pages:centres.inTowns", { towns: either(selected.towns, res) }) : "",
+      selected.offers.length
+        ? req.t("pages:centres.thatOffer", { offers: both(selected.offers.map(inSentence), res) })
+        : "",
+    ].join("");
     await sendPage(
       req,
       res,
       "pages/public/reporting-centres",
       {
-        title: "Find a hate crime reporting centre",
+        title: req.t("pages:titles.reportingCentres"),
         currentNav: "reporting-centres",
-        description: "Places in North Somerset where you can get help to report hate crime.",
+        description: req.t("pages:descriptions.reportingCentres"),
         errors,
         errorFor: (field: string) => errors.find((e) => e.field === field)?.text,
         towns: result.towns,
@@ -185,13 +221,13 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
         selected,
         unknown,
         filtered: selected.towns.length > 0 || selected.offers.length > 0,
-        heading: `${count(result.centres.length, "reporting centre", "reporting centres")}${summary}`,
+        heading: req.t("pages:centres.heading", { count: result.centres.length, summary }),
         anyExample: result.centres.some((c) => c.isExample),
         centres: result.centres.map((c) => ({
           ...c,
           website: webLink(c.website),
           phone: c.phone ? phone(c.phone) : undefined,
-          map: { href: mapLink(c.address, c.town, c.postcode), text: `Map of ${c.name} on OpenStreetMap` },
+          map: { href: mapLink(c.address, c.town, c.postcode), text: req.t("pages:centres.map", { name: c.name }) },
         })),
       },
       errors.length ? 400 : 200,
@@ -200,7 +236,7 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
 
   router.get("/support", async (req, res) => {
     const query = supportQuery.safeParse(req.query);
-    const errors = query.success ? [] : [{ text: "Choose who you want support for from the list", href: "#helps" }];
+    const errors = query.success ? [] : [{ text: req.t("pages:support.error"), href: "#helps" }];
     const result = await directory.supportServices(query.success ? { helps: query.data.helps } : {});
     const card = (s: (typeof result.services)[number]) => ({
       ...s,
@@ -212,17 +248,17 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
       res,
       "pages/public/support",
       {
-        title: "Get support after hate crime",
+        title: req.t("pages:titles.support"),
         currentNav: "support",
-        description: "Free support services for people affected by hate crime in North Somerset.",
+        description: req.t("pages:descriptions.support"),
         errors,
         groups: result.groups,
         selected: result.selected,
         unknown: result.unknown,
         filtered: result.selected.helps.length > 0,
         heading: result.selected.helps.length
-          ? `Support for ${either(result.selected.helps)}`
-          : count(result.services.length, "support service", "support services"),
+          ? req.t("pages:support.for", { groups: either(result.selected.helps, res) })
+          : req.t("pages:support.count", { count: result.services.length }),
         services: result.services.map(card),
         everyone: result.everyone.map(card),
       },
@@ -237,9 +273,9 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
       plans.memberAgencies(),
     ]);
     await sendPage(req, res, "pages/public/about", {
-      title: "About RHINS",
+      title: req.t("pages:titles.about"),
       currentNav: "about",
-      description: "What the RHINS partnership does, who is in it and what it has achieved.",
+      description: req.t("pages:descriptions.about"),
       plan: plan && {
         title: plan.title,
         slug: plan.slug,
@@ -247,6 +283,7 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
         purposes: plan.purposes,
         achievements: plan.achievements,
         achievementsHeading: achievementsHeading(plan.startYear),
+        achievementsYears: yearLabel(plan.startYear - 1),
       },
       agencies: agencies.map((a) => ({ ...a, website: a.website ? webLink(a.website) : undefined })),
     });
@@ -254,23 +291,35 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
 
   router.get("/vision", async (req, res) => {
     const plan = await plans.currentPublished();
-    await sendPage(req, res, "pages/public/vision", { title: "Our vision", currentNav: "about", plan });
+    await sendPage(req, res, "pages/public/vision", {
+      title: req.t("pages:titles.vision"),
+      currentNav: "about",
+      plan,
+    });
   });
 
   const showPlan = async (req: Request, res: Response, next: NextFunction, startYear: number | undefined) => {
     const plan = startYear === undefined ? undefined : await plans.publishedPlan(startYear);
     if (!plan) return next(); // not found, or not published: the 404 page
     const years = await plans.publishedYears();
+    // The status tags' words in the page's language (their colours as they are).
+    const tags = Object.fromEntries(
+      Object.entries(STATUS_TAGS).map(([status, tag]) => [
+        status,
+        { ...tag, text: req.t(`pages:status.${status}.text`), meaning: req.t(`pages:status.${status}.meaning`) },
+      ]),
+    );
     await sendPage(req, res, "pages/public/plan", {
       title: plan.title,
       currentNav: "plan",
-      description: `The RHINS ${plan.title}: what the partnership will do, who leads each part, and how it is going.`,
+      description: req.t("pages:descriptions.plan", { plan: plan.title }),
       plan,
-      achievementsHeading: achievementsHeading(plan.startYear),
-      lastUpdated: { datetime: plan.lastUpdatedAt.toISOString(), text: documentDate(plan.lastUpdatedAt) },
+      achievementsHeading: req.t("pages:about.achievements", { years: yearLabel(plan.startYear - 1) }),
+      lastUpdated: { datetime: plan.lastUpdatedAt.toISOString(), text: dayText(plan.lastUpdatedAt, req, res) },
       otherYears: years.filter((y) => y.startYear !== plan.startYear),
-      statusTags: STATUS_TAGS,
-      statusKey: STATUS_ORDER.map((s) => STATUS_TAGS[s]),
+      statusTags: tags,
+      statusKey: STATUS_ORDER.map((s) => tags[s]),
+      allAgencies: ALL_AGENCIES_LABEL,
     });
   };
 
@@ -278,7 +327,13 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
     const current = await plans.currentPublished();
     if (!current) {
       // The navigation always links here: say so plainly rather than "Page not found".
-      await sendPage(req, res, "pages/public/plan-not-published", { title: "Our plan", currentNav: "plan" }, 404);
+      await sendPage(
+        req,
+        res,
+        "pages/public/plan-not-published",
+        { title: req.t("pages:titles.plan"), currentNav: "plan" },
+        404,
+      );
       return;
     }
     await showPlan(req, res, next, current.startYear);
@@ -320,40 +375,46 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
   router.get("/figures", async (req, res) => {
     const latest = await services.figuresPublication.latest();
     await sendPage(req, res, "pages/public/figures", {
-      title: "Hate crime figures",
+      title: req.t("pages:titles.figures"),
       currentNav: "about",
-      description:
-        "How many hate incidents were reported to the RHINS partnership, and hate crimes recorded by the police, in North Somerset.",
+      description: req.t("pages:descriptions.figures"),
+      englishOnly: true,
       figures: latest ? figuresView(latest, latest.publishedAt) : undefined,
     });
   });
 
   router.get(
     "/accessibility",
-    page("accessibility", {
-      title: "Accessibility statement",
-      description: "How accessible this website is.",
+    page("accessibility", (t) => ({
+      title: t("pages:titles.accessibility"),
+      description: t("pages:descriptions.accessibility"),
       statement: accessibilityStatement,
-    }),
+      englishOnly: true,
+    })),
   );
-  router.get("/privacy", page("privacy", { title: "Privacy notice", notice: privacyNotice }));
+  router.get(
+    "/privacy",
+    page("privacy", (t) => ({ title: t("pages:titles.privacy"), notice: privacyNotice, englishOnly: true })),
+  );
   router.get(
     "/cookies",
-    page("cookies", {
-      title: "Cookies",
+    page("cookies", (t) => ({
+      title: t("pages:titles.cookies"),
+      draftHours: DRAFT_HOURS,
       partnerCookie: {
         name: SESSION_COOKIE,
         idleMinutes: Math.round(IDLE_TIMEOUT_MS / 60_000),
         maxHours: Math.round(ABSOLUTE_TIMEOUT_MS / 3_600_000),
       },
-    }),
+    })),
   );
   router.get(
     "/leave-this-site-quickly",
-    page("leave-this-site-quickly", {
-      title: "Leave this site quickly and hide your visit",
-      description: "How to leave this website quickly and clear your browsing history.",
-    }),
+    page("leave-this-site-quickly", (t) => ({
+      title: t("pages:titles.leaveQuickly"),
+      description: t("pages:descriptions.leaveQuickly"),
+      draftHours: DRAFT_HOURS,
+    })),
   );
 
   return router;

@@ -45,12 +45,12 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Starts the app on 127.0.0.1 on a free port, on a seeded in-memory database. */
-export async function startApp(): Promise<RunningApp> {
+/** Starts the app on 127.0.0.1 on a free port, on a seeded in-memory database (with `env` over the test config). */
+export async function startApp(env: Record<string, string> = {}): Promise<RunningApp> {
   const db = await openDatabase({ kind: "pglite-memory" });
   await migrate(db);
   await seed(db.prisma, { production: false, demoPassword: "correct horse battery staple" });
-  const { app, services } = testApp(db);
+  const { app, services } = testApp(db, env);
   const served: ServedRequest[] = [];
   const server: Server = createServer((req, res) => {
     res.on("finish", () =>

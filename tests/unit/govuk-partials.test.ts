@@ -43,6 +43,7 @@ const COMPONENTS = [
   "panel",
   "service-navigation",
   "footer",
+  "language-navigation",
 ] as const;
 type Component = (typeof COMPONENTS)[number];
 
@@ -277,6 +278,15 @@ const TEXT_PARAMS: Record<Component, { params: Record<string, unknown>; times: n
       copyright: { text: EVIL },
     },
     times: 7,
+  },
+  "language-navigation": {
+    params: {
+      items: [
+        { text: EVIL, current: true, lang: "en" },
+        { text: EVIL, href: "/?lang=pl", lang: "pl", languageDescriptionText: EVIL },
+      ],
+    },
+    times: 3,
   },
 };
 

@@ -1,6 +1,8 @@
 // Views print data only with <%= %>, which escapes it. <%- %> (unescaped) is allowed for four
 // things only: including another view (directly or kept with cachedHtml), the layout's page body,
-// markup our own views build (GOV.UK `html` parameters and view helpers named `…Html(…)`), and
+// markup our own views build (GOV.UK `html` parameters and view helpers named `…Html(…)`), the
+// message catalogues' own markup (keys ending in `_html`, from locales/, with values the view
+// builds or escapes), and
 // the one inline script (a constant in
 // src/middleware/security.ts, which would break if escaped). Anything else, such as request data,
 // fails this test.
@@ -16,7 +18,7 @@ function views(dir: string): string[] {
 }
 
 const ALLOWED =
-  /^<%-\s*(include\(|cachedHtml\([\w.]+, [\w.]+, \(\) => include\(|(body|jsEnabledScript)\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>|\w+Html\([\w.]*\)\s*-?%>)/;
+  /^<%-\s*(include\(|cachedHtml\([\w.]+, [\w.]+, \(\) => include\(|(body|jsEnabledScript)\s*-?%>|[\w.$[\]'"]*(html|Html)\s*-?%>|\w+Html\([\w.]*\)\s*-?%>|\w+\('[\w:.]+_html'[,)])/;
 
 describe("views", () => {
   const files = views(VIEWS_DIR);
@@ -46,5 +48,8 @@ describe("views", () => {
       true,
     );
     expect(ALLOWED.test("<%- include('partials/govuk/tag', { params }) %>")).toBe(true);
+    expect(ALLOWED.test("<%- t('pages:home.danger_html', { tel }) %>")).toBe(true);
+    expect(ALLOWED.test("<%- t('pages:home.intro') %>")).toBe(false);
+    expect(ALLOWED.test("<%- t(query.key + '_html') %>")).toBe(false);
   });
 });

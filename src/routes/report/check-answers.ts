@@ -20,11 +20,14 @@ import {
 } from "../../services/reports/questions.ts";
 
 type Codes = Readonly<Record<string, string>>;
+/** Words in the page's language (middleware/i18n.ts). */
+type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 interface Question {
-  label: string;
+  /** The question in a few words: report:check.<step>.<field>. */
+  field: string;
   /** The lines of the answer; none when it was skipped. */
-  answer: (values: FormValues) => string[];
+  answer: (values: FormValues, t: Translate) => string[];
   /** Only asked after some answers (a crime reference once the police were told). */
   askedIf?: (values: FormValues) => boolean;
 }
@@ -46,36 +49,26 @@ const one = (values: FormValues, field: string) => {
   return typeof value === "string" ? value : "";
 };
 const typed = (field: string) => (values: FormValues) => (one(values, field) ? [one(values, field).trim()] : []);
-const chosen = (field: string, codes: Codes) => (values: FormValues) =>
-  one(values, field) ? [codes[one(values, field)] ?? one(values, field)] : [];
-const ticked = (field: string, codes: Codes) => (values: FormValues) => {
+/** A code's words: report:options.<list>.<code>; a code not in the list (a town) as it is. */
+const word = (t: Translate, list: string, codes: Codes, code: string) =>
+  Object.hasOwn(codes, code) ? t(`report:options.${list}.${code}`) : code;
+const chosen = (field: string, list: string, codes: Codes) => (values: FormValues, t: Translate) =>
+  one(values, field) ? [word(t, list, codes, one(values, field))] : [];
+const ticked = (field: string, list: string, codes: Codes) => (values: FormValues, t: Translate) => {
   const value = values[field];
-  return (Array.isArray(value) ? value : []).map((code) => codes[code] ?? code);
+  return (Array.isArray(value) ? value : []).map((code) => word(t, list, codes, code));
 };
 const is = (field: string, code: string) => (values: FormValues) => one(values, field) === code;
 
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-const monthName = (month: string) => MONTHS[Number(month) - 1] ?? month;
-
-function whenItHappened(values: FormValues): string[] {
+function whenItHappened(values: FormValues, t: Translate): string[] {
   const n = (field: string) => one(values, field).trim();
+  // A month's name after a day ("27 marca") and on its own ("marzec") differ in some languages.
+  const monthName = (list: string, month: string) =>
+    (t(`report:check.${list}`, { returnObjects: true }) as unknown as string[])[Number(month) - 1] ?? month;
   if (one(values, "whenKnown") === "DATE")
-    return [`${Number(n("date-day"))} ${monthName(n("date-month"))} ${n("date-year")}`];
+    return [`${Number(n("date-day"))} ${monthName("months", n("date-month"))} ${n("date-year")}`];
   if (one(values, "whenKnown") === "MONTH")
-    return [`${monthName(n("approxMonth"))} ${n("approxYear")}`, "Not sure of the exact date"];
+    return [`${monthName("monthsAlone", n("approxMonth"))} ${n("approxYear")}`, t("report:check.notSureOfDate")];
   return [];
 }
 
@@ -84,52 +77,56 @@ const named = is("contactChoice", "NAMED");
 /** The questions of each step as Check your answers shows them, by step slug. */
 const QUESTIONS: Record<string, Question[]> = {
   who: [
-    { label: "Who is reporting", answer: chosen("reporterRole", REPORTER_ROLES) },
-    { label: "Your relationship to them", answer: typed("relationship"), askedIf: is("reporterRole", "ON_BEHALF") },
+    { field: "reporterRole", answer: chosen("reporterRole", "REPORTER_ROLES", REPORTER_ROLES) },
+    { field: "relationship", answer: typed("relationship"), askedIf: is("reporterRole", "ON_BEHALF") },
   ],
   "what-happened": [
-    { label: "What happened", answer: typed("narrative") },
-    { label: "What kind of incident", answer: ticked("incidentTypes", INCIDENT_TYPES) },
+    { field: "narrative", answer: typed("narrative") },
+    { field: "incidentTypes", answer: ticked("incidentTypes", "INCIDENT_TYPES", INCIDENT_TYPES) },
   ],
-  why: [{ label: "Because of", answer: ticked("strands", STRANDS) }],
+  why: [{ field: "strands", answer: ticked("strands", "STRANDS", STRANDS) }],
   when: [
-    { label: "When it happened", answer: whenItHappened },
-    { label: "Has it happened before", answer: chosen("happenedBefore", YES_NO_NOT_SURE) },
+    { field: "when", answer: whenItHappened },
+    { field: "happenedBefore", answer: chosen("happenedBefore", "YES_NO_NOT_SURE", YES_NO_NOT_SURE) },
   ],
   where: [
-    { label: "Town or area", answer: chosen("area", OTHER_AREAS) },
-    { label: "Type of place", answer: chosen("placeType", PLACE_TYPES) },
-    { label: "Street or postcode", answer: typed("location") },
+    { field: "area", answer: chosen("area", "OTHER_AREAS", OTHER_AREAS) },
+    { field: "placeType", answer: chosen("placeType", "PLACE_TYPES", PLACE_TYPES) },
+    { field: "location", answer: typed("location") },
   ],
   hurt: [
-    { label: "Was anyone hurt", answer: chosen("anyoneHurt", YES_NO_NOT_SURE) },
-    { label: "Does anyone need help now", answer: chosen("needsHelpNow", YES_NO) },
+    { field: "anyoneHurt", answer: chosen("anyoneHurt", "YES_NO_NOT_SURE", YES_NO_NOT_SURE) },
+    { field: "needsHelpNow", answer: chosen("needsHelpNow", "YES_NO", YES_NO) },
   ],
   offenders: [
-    { label: "How many people did it", answer: chosen("offenderCount", OFFENDER_COUNTS) },
-    { label: "About them", answer: typed("offenders") },
+    { field: "offenderCount", answer: chosen("offenderCount", "OFFENDER_COUNTS", OFFENDER_COUNTS) },
+    { field: "offenders", answer: typed("offenders") },
   ],
   police: [
-    { label: "Have the police been told", answer: chosen("policeTold", YES_NO_NOT_SURE) },
-    { label: "Crime reference number", answer: typed("crimeReference"), askedIf: is("policeTold", "YES") },
+    { field: "policeTold", answer: chosen("policeTold", "YES_NO_NOT_SURE", YES_NO_NOT_SURE) },
+    { field: "crimeReference", answer: typed("crimeReference"), askedIf: is("policeTold", "YES") },
   ],
-  "what-next": [{ label: "What you would like to happen", answer: ticked("wants", WANTS) }],
+  "what-next": [{ field: "wants", answer: ticked("wants", "WANTS", WANTS) }],
   contact: [
-    { label: "Anonymous or named", answer: chosen("contactChoice", CONTACT_CHOICES) },
-    { label: "Name", answer: typed("name"), askedIf: named },
-    { label: "Best way to contact you", answer: chosen("preferredContact", CONTACT_METHODS), askedIf: named },
-    { label: "Phone", answer: typed("phone"), askedIf: named },
-    { label: "Email", answer: typed("email"), askedIf: named },
-    { label: "Address", answer: typed("address"), askedIf: named },
-    { label: "Safe times to contact you", answer: typed("safeTimes"), askedIf: named },
-    { label: "We may leave a message", answer: chosen("leaveMessage", YES_NO), askedIf: named },
-    { label: "Language", answer: typed("language") },
-    { label: "Help with reading or communicating", answer: ticked("accessNeeds", ACCESS_NEEDS) },
-    { label: "Other needs", answer: typed("otherNeeds") },
+    { field: "contactChoice", answer: chosen("contactChoice", "CONTACT_CHOICES", CONTACT_CHOICES) },
+    { field: "name", answer: typed("name"), askedIf: named },
+    {
+      field: "preferredContact",
+      answer: chosen("preferredContact", "CONTACT_METHODS", CONTACT_METHODS),
+      askedIf: named,
+    },
+    { field: "phone", answer: typed("phone"), askedIf: named },
+    { field: "email", answer: typed("email"), askedIf: named },
+    { field: "address", answer: typed("address"), askedIf: named },
+    { field: "safeTimes", answer: typed("safeTimes"), askedIf: named },
+    { field: "leaveMessage", answer: chosen("leaveMessage", "YES_NO", YES_NO), askedIf: named },
+    { field: "language", answer: typed("language") },
+    { field: "accessNeeds", answer: ticked("accessNeeds", "ACCESS_NEEDS", ACCESS_NEEDS) },
+    { field: "otherNeeds", answer: typed("otherNeeds") },
   ],
   "about-you": [
-    { label: "Age", answer: chosen("ageBand", AGE_BANDS) },
-    { label: "First part of your postcode", answer: (v) => typed("postcodeDistrict")(v).map((p) => p.toUpperCase()) },
+    { field: "ageBand", answer: chosen("ageBand", "AGE_BANDS", AGE_BANDS) },
+    { field: "postcodeDistrict", answer: (v) => typed("postcodeDistrict")(v).map((p) => p.toUpperCase()) },
   ],
 };
 
@@ -138,16 +135,17 @@ export function summarySections(
   steps: ReportStep[],
   answers: ReportAnswers,
   stepPath: (slug: string) => string,
+  t: Translate,
 ): SummarySection[] {
   return steps.map((step) => {
     const values = answers[step.slug] ?? {};
     const changeHref = `${stepPath(step.slug)}?change=1`;
     const questions = QUESTIONS[step.slug] ?? [];
     return {
-      title: step.title,
+      title: t(`report:steps.${step.slug}.title`),
       rows: questions
         .filter((q) => !q.askedIf || q.askedIf(values))
-        .map((q) => ({ label: q.label, lines: q.answer(values), changeHref })),
+        .map((q) => ({ label: t(`report:check.${step.slug}.${q.field}`), lines: q.answer(values, t), changeHref })),
     };
   });
 }

@@ -17,29 +17,28 @@ import {
   normaliseReference,
 } from "../../services/reports/follow-up.ts";
 import { type FormErrors, type FormValues, addError, parseForm } from "../forms.ts";
+import { translatedErrors, translator } from "./form-pages.ts";
 
 const VIEWS = "pages/public/report-follow-up";
 
-/** Said for a reference that does not exist, a wrong code and a locked reference alike. */
-export const REFUSED =
-  "The reference or receipt code is not right, or this reference is locked for a while after too many tries. " +
-  `Check them and try again, or call SARI on ${contacts.sari.phone.display}`;
+/** Said for a reference that does not exist, a wrong code and a locked reference alike (a catalogue key). */
+export const REFUSED = "report:followUp.errors.refused";
 
 const credentials = {
   reference: z
     .string()
     .trim()
-    .min(1, "Enter your reference, like RH-7K3Q-P9")
-    .max(30, "Enter your reference as it was given to you, like RH-7K3Q-P9")
-    .refine((v) => normaliseReference(v) !== undefined, "Enter your reference as it was given to you, like RH-7K3Q-P9"),
+    .min(1, "report:followUp.errors.referenceMissing")
+    .max(30, "report:followUp.errors.reference")
+    .refine((v) => normaliseReference(v) !== undefined, "report:followUp.errors.reference"),
   receiptCode: z
     .string()
     .trim()
-    .min(1, "Enter your receipt code")
-    .max(40, `Enter your receipt code as it was given to you: ${RECEIPT_CODE_LENGTH} letters and numbers`)
+    .min(1, "report:followUp.errors.receiptCodeMissing")
+    .max(40, `report:followUp.errors.receiptCode|${RECEIPT_CODE_LENGTH}`)
     .refine(
       (v) => normaliseReceiptCode(v).length === RECEIPT_CODE_LENGTH,
-      `Enter your receipt code as it was given to you: ${RECEIPT_CODE_LENGTH} letters and numbers`,
+      `report:followUp.errors.receiptCode|${RECEIPT_CODE_LENGTH}`,
     ),
 };
 const openForm = z.object(credentials);
@@ -48,8 +47,8 @@ const replyForm = z.object({
   body: z
     .string()
     .trim()
-    .min(1, "Enter your message")
-    .max(MAX_MESSAGE, `Your message must be ${MAX_MESSAGE.toLocaleString("en-GB")} characters or fewer`),
+    .min(1, "report:followUp.errors.bodyMissing")
+    .max(MAX_MESSAGE, `report:followUp.errors.bodyTooLong|${MAX_MESSAGE}`),
 });
 
 export interface FollowUpOptions {
@@ -66,16 +65,20 @@ export function followUpRoutes(services: Services, options: FollowUpOptions = {}
     res.locals.contacts = contacts;
     res.locals.navigation = publicNavigation;
     res.locals.currentPath = req.originalUrl.split("?")[0];
+    // Messages are shown only in answer to a form with the receipt code (never in an address), so
+    // another language starts again at that form.
+    const links = (res.locals.languageLinks ?? []) as { href: string }[];
+    res.locals.languageLinks = links.map((l) => ({ ...l, href: l.href.replace(/^[^?]*/, "/report/follow-up") }));
     next();
   };
 
   /** The form asking for the reference and code: the code is never written back into the page. */
   const askForCode = (res: Response, status: number, values: FormValues = {}, errors?: FormErrors) =>
     res.status(status).render(`${VIEWS}/index`, {
-      title: "Read and reply to messages about your report",
+      title: translator(res)("report:followUp.title"),
       currentNav: "report",
       values: { reference: values.reference ?? "" },
-      errors,
+      errors: errors && translatedErrors(translator(res), errors),
     });
 
   const refused = (res: Response, values: FormValues) =>
@@ -89,7 +92,7 @@ export function followUpRoutes(services: Services, options: FollowUpOptions = {}
     model: { status?: number; sent?: boolean; reply?: string; errors?: FormErrors } = {},
   ) =>
     res.status(model.status ?? 200).render(`${VIEWS}/messages`, {
-      title: "Messages about your report",
+      title: translator(res)("report:followUp.messagesTitle"),
       currentNav: "report",
       reference: thread.reference,
       receiptCode: normaliseReceiptCode(receiptCode),
@@ -107,16 +110,7 @@ export function followUpRoutes(services: Services, options: FollowUpOptions = {}
     legacyHeaders: false,
     store: services.rateLimits.store("report-follow-up"),
     handler: (_req, res) =>
-      askForCode(
-        res,
-        429,
-        {},
-        addError(
-          { list: [], fields: {} },
-          "reference",
-          `Too many tries from your network. Wait 15 minutes, then try again, or call SARI on ${contacts.sari.phone.display}`,
-        ),
-      ),
+      askForCode(res, 429, {}, addError({ list: [], fields: {} }, "reference", "report:followUp.errors.tooMany")),
   });
 
   router.use("/follow-up", publicPage);
@@ -139,7 +133,11 @@ export function followUpRoutes(services: Services, options: FollowUpOptions = {}
       if (form.errors.fields.reference || form.errors.fields.receiptCode) return refused(res, form.values);
       const thread = await services.reports.followUp(values.reference!, values.receiptCode!);
       if (!thread.ok) return refused(res, form.values);
-      return showThread(res, thread, values.receiptCode!, { status: 400, reply: values.body, errors: form.errors });
+      return showThread(res, thread, values.receiptCode!, {
+        status: 400,
+        reply: values.body,
+        errors: translatedErrors(translator(res), form.errors),
+      });
     }
     const { reference, receiptCode, body } = form.data;
     const thread = await services.reports.reply(reference, receiptCode, body);

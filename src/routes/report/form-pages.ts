@@ -6,7 +6,9 @@
 // routes/partners/centre-report.ts). Each adds its start, sending and confirmation.
 import { timingSafeEqual } from "node:crypto";
 import type { CookieOptions, Request, Response } from "express";
+import type { TFunction } from "i18next";
 import { contacts } from "../../content/contacts.ts";
+import { defaultEnglishT } from "../../middleware/i18n.ts";
 import { CSRF_REFUSED } from "../../middleware/csrf.ts";
 import { readCookie } from "../../middleware/pending-forms.ts";
 import type { Services } from "../../services/index.ts";
@@ -27,27 +29,51 @@ const VIEWS = "pages/public/report-online";
 /** A field's value before it is answered: none ticked, or nothing typed. */
 const unanswered = (step: ReportStep, field: string) => (step.multiple.includes(field) ? [] : "");
 
-/** An option list as radio or checkbox items. */
-const items = (codes: Readonly<Record<string, string>>) =>
-  Object.entries(codes).map(([value, text]) => ({ value, text }));
+/** The page's language on the public form (middleware/i18n.ts); English in the partner area. */
+export const translator = (res: Response): TFunction =>
+  (res.locals.t ?? res.app.locals.t ?? defaultEnglishT()) as TFunction;
+
+/** An option list as radio or checkbox items, in the page's words (report:options.<list>.<code>). */
+const items = (t: TFunction, list: string, codes: Readonly<Record<string, string>>) =>
+  Object.keys(codes).map((value) => ({ value, text: t(`report:options.${list}.${value}`) }));
 
 /** The option lists the step pages show (and the towns, which come from the directory). */
-const STEP_OPTIONS = {
-  reporterRoles: items(questions.REPORTER_ROLES),
-  incidentTypes: items(questions.INCIDENT_TYPES),
-  strands: items(questions.STRANDS),
-  yesNoNotSure: items(questions.YES_NO_NOT_SURE),
-  yesNo: items(questions.YES_NO),
-  placeTypes: items(questions.PLACE_TYPES),
-  offenderCounts: items(questions.OFFENDER_COUNTS),
-  wants: items(questions.WANTS),
-  contactChoices: items(questions.CONTACT_CHOICES),
-  contactMethods: items(questions.CONTACT_METHODS),
-  accessNeeds: items(questions.ACCESS_NEEDS),
-  ageBands: items(questions.AGE_BANDS),
+const stepOptions = (t: TFunction) => ({
+  reporterRoles: items(t, "REPORTER_ROLES", questions.REPORTER_ROLES),
+  incidentTypes: items(t, "INCIDENT_TYPES", questions.INCIDENT_TYPES),
+  strands: items(t, "STRANDS", questions.STRANDS),
+  yesNoNotSure: items(t, "YES_NO_NOT_SURE", questions.YES_NO_NOT_SURE),
+  yesNo: items(t, "YES_NO", questions.YES_NO),
+  placeTypes: items(t, "PLACE_TYPES", questions.PLACE_TYPES),
+  offenderCounts: items(t, "OFFENDER_COUNTS", questions.OFFENDER_COUNTS),
+  wants: items(t, "WANTS", questions.WANTS),
+  contactChoices: items(t, "CONTACT_CHOICES", questions.CONTACT_CHOICES),
+  contactMethods: items(t, "CONTACT_METHODS", questions.CONTACT_METHODS),
+  accessNeeds: items(t, "ACCESS_NEEDS", questions.ACCESS_NEEDS),
+  ageBands: items(t, "AGE_BANDS", questions.AGE_BANDS),
   maxNarrative: questions.MAX_NARRATIVE,
   maxDescription: questions.MAX_DESCRIPTION,
-};
+});
+
+/**
+ * A rule's message in the page's words: the questions' messages are catalogue keys, some with the
+ * limit they state ("report:errors.tooLong.name|100"); any other message is shown as it is.
+ */
+export function errorMessage(t: TFunction, message: string): string {
+  if (!message.startsWith("report:")) return message;
+  const [key, max] = message.split("|");
+  return t(key!, max === undefined ? {} : { max: Number(max), count: Number(max) });
+}
+
+export const translatedErrors = (t: TFunction, errors: FormErrors): FormErrors => ({
+  list: errors.list.map((e) => ({ ...e, text: errorMessage(t, e.text) })),
+  fields: Object.fromEntries(
+    Object.entries(errors.fields).map(([field, e]) => [
+      field,
+      e && { ...e, text: errorMessage(t, e.text), visuallyHiddenText: t("report:form.error") },
+    ]),
+  ),
+});
 
 export interface ReportFormOptions {
   /** Where the form lives, e.g. /report/online. */
@@ -124,9 +150,11 @@ export function reportFormPages(services: Services, options: ReportFormOptions) 
   /** The draft was deleted (2 hours without a change, or the browser kept no cookie): say so. */
   const answersDeleted = async (req: Request, res: Response) => {
     await forget(req, res);
-    res
-      .status(410)
-      .render(`${VIEWS}/answers-deleted`, { ...locals, title: "Your answers were deleted", hours: DRAFT_HOURS });
+    res.status(410).render(`${VIEWS}/answers-deleted`, {
+      ...locals,
+      title: translator(res)("report:deleted.title"),
+      hours: DRAFT_HOURS,
+    });
   };
 
   /**
@@ -160,21 +188,26 @@ export function reportFormPages(services: Services, options: ReportFormOptions) 
     status = 200,
   ) => {
     const step = all[index]!;
+    const t = translator(res);
+    const heading = t(`report:steps.${step.slug}.title`);
     const back = page.change ? checkAnswersPath : index > 0 ? stepPath(all[index - 1]!.slug) : path;
     res.status(status).render(`${VIEWS}/step`, {
       ...locals,
       // The error is in the title too, so a screen reader hears it first (GOV.UK's pattern).
-      title: page.errors.list.length ? `Error: ${step.title}` : step.title,
-      heading: step.title,
+      title: page.errors.list.length ? t("report:form.errorTitle", { title: heading }) : heading,
+      heading,
       slug: step.slug,
       action: `${stepPath(step.slug)}${page.change ? "?change=1" : ""}`,
       back,
       csrfToken: csrfToken(res, draft),
       values: page.values,
-      errors: page.errors,
+      errors: translatedErrors(t, page.errors),
       options: {
-        ...STEP_OPTIONS,
-        areas: [...towns.map((t) => ({ value: t, text: t })), ...items(questions.OTHER_AREAS)],
+        ...stepOptions(t),
+        areas: [
+          ...towns.map((town) => ({ value: town, text: town })),
+          ...items(t, "OTHER_AREAS", questions.OTHER_AREAS),
+        ],
       },
     });
   };
@@ -186,16 +219,18 @@ export function reportFormPages(services: Services, options: ReportFormOptions) 
     page: { values: FormValues; errors: FormErrors },
     status = 200,
   ) => {
-    const title = options.checkAnswersTitle;
+    const t = translator(res);
+    const title = errorMessage(t, options.checkAnswersTitle);
     res.status(status).render(`${VIEWS}/check-answers`, {
       ...locals,
-      title: page.errors.list.length ? `Error: ${title}` : title,
+      declaration: errorMessage(t, options.declaration.text),
+      title: page.errors.list.length ? t("report:form.errorTitle", { title }) : title,
       heading: title,
-      sections: summarySections(all, draft.answers, stepPath),
+      sections: summarySections(all, draft.answers, stepPath, t),
       back: stepPath(all[all.length - 1]!.slug),
       csrfToken: csrfToken(res, draft),
       values: page.values,
-      errors: page.errors,
+      errors: translatedErrors(t, page.errors),
     });
   };
 

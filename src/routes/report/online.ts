@@ -5,10 +5,12 @@
 // device: no answers in addresses, no page cached, and the cookie and the draft go when the
 // report is sent, on Exit this page, and after 2 hours without a change.
 import { Router, type NextFunction, type Request, type Response } from "express";
+import type { TFunction } from "i18next";
 import { rateLimit } from "express-rate-limit";
 import { z } from "zod";
 import { contacts } from "../../content/contacts.ts";
 import { publicNavigation } from "../../content/navigation.ts";
+import { isEasyRead } from "../../middleware/i18n.ts";
 import { sameOrigin } from "../../middleware/same-origin.ts";
 import { ServiceError } from "../../services/errors.ts";
 import type { Services } from "../../services/index.ts";
@@ -39,11 +41,8 @@ export function onlineReportRoutes(services: Services): Router {
     cookie: REPORT_COOKIE,
     owner: () => undefined,
     token: "draft",
-    checkAnswersTitle: "Check your answers before sending your report",
-    declaration: {
-      text: "I confirm that what I have said is true to the best of my knowledge",
-      error: "Confirm that what you have said is true to the best of your knowledge",
-    },
+    checkAnswersTitle: "report:check.title",
+    declaration: { text: "report:check.declaration", error: "report:check.declarationError" },
     honeypot: true,
   });
 
@@ -81,11 +80,11 @@ export function onlineReportRoutes(services: Services): Router {
     `Too many reports have been started from this connection. Try again later, or call ${contacts.sari.name} on ${contacts.sari.phone.display} to report.`,
   );
 
-  router.get("/", (_req, res) => {
-    res.render(`${VIEWS}/start`, {
-      title: "Report a hate incident online",
-      description:
-        "Tell the RHINS partnership about a hate incident or hate crime in North Somerset, with or without your name.",
+  router.get("/", (req, res) => {
+    res.render(`${VIEWS}/${isEasyRead(res) ? "start-easy-read" : "start"}`, {
+      title: req.t("report:titles.start"),
+      description: req.t("report:descriptions.start"),
+      draftHours: DRAFT_HOURS,
     });
   });
 
@@ -109,7 +108,7 @@ export function onlineReportRoutes(services: Services): Router {
   ) => {
     const wants = answers["what-next"]?.wants;
     res.render(`${VIEWS}/confirmation`, {
-      title: "Report sent",
+      title: (res.locals.t as TFunction)("report:sent.title"),
       ...sent,
       wants: Array.isArray(wants) ? wants : [],
       anonymous: answers.contact?.contactChoice !== "NAMED",

@@ -2,7 +2,9 @@
 // asked: the most important first, and every one after "what happened" may be skipped. Each step
 // is one page; its zod rules are the only place an answer is checked, both when the page is sent
 // and again, all together, when the report is submitted. The answers' codes (VICTIM, RACE, ...)
-// are what the statistical columns of IncidentReport hold; the words are what people read.
+// are what the statistical columns of IncidentReport hold; the words are what people read (in
+// English here, for the partner area and the figures; the public form's words, in each language,
+// are in locales/*/report.json). Error messages are keys of those catalogues.
 import { z } from "zod";
 import { londonDay } from "../reminders/working-days.ts";
 
@@ -113,7 +115,7 @@ type Codes = Record<string, string>;
 /** A radio answer: one of the codes, or "" when skipped (or when `missing` says it must be answered). */
 const choice = (codes: Codes, missing?: string) => {
   const values = Object.keys(codes);
-  const rule = z.string().refine((v) => v === "" || values.includes(v), "Choose one of the options");
+  const rule = z.string().refine((v) => v === "" || values.includes(v), "report:errors.chooseOne");
   return missing ? rule.refine((v) => v !== "", missing) : rule;
 };
 
@@ -121,16 +123,18 @@ const choice = (codes: Codes, missing?: string) => {
 const choices = (codes: Codes) =>
   z
     .array(z.string())
-    .max(Object.keys(codes).length, "Choose from the options")
-    .refine((v) => v.every((c) => Object.hasOwn(codes, c)), "Choose from the options")
-    .refine((v) => new Set(v).size === v.length, "Choose each option once");
+    .max(Object.keys(codes).length, "report:errors.chooseFrom")
+    .refine((v) => v.every((c) => Object.hasOwn(codes, c)), "report:errors.chooseFrom")
+    .refine((v) => new Set(v).size === v.length, "report:errors.chooseOnce");
 
-/** Optional text, trimmed, at most `max` characters. */
-const optionalText = (max: number, what: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, `${what} must be ${max.toLocaleString("en-GB")} characters or fewer`);
+/**
+ * Optional text, trimmed, at most `max` characters. `field` names its message in the catalogues
+ * (report:errors.tooLong.<field>), which says the limit (errorMessage in routes/report/form-pages.ts).
+ */
+const optionalText = (max: number, field: string) => z.string().trim().max(max, tooLong(field, max));
+
+/** A message key with the limit it states, "report:errors.tooLong.name|100". */
+const tooLong = (field: string, max: number) => `report:errors.tooLong.${field}|${max}`;
 
 const number = (v: string) => (/^\d{1,4}$/.test(v.trim()) ? Number(v.trim()) : NaN);
 
@@ -152,20 +156,20 @@ function whenRules(today: Date) {
       const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
       if (d.whenKnown === "DATE") {
         const [day, month, year] = [number(d["date-day"]), number(d["date-month"]), number(d["date-year"])];
-        if ([day, month, year].some(Number.isNaN)) return issue("date-day", "Enter the date it happened, like 27 3 2026");
+        if ([day, month, year].some(Number.isNaN)) return issue("date-day", "report:errors.date.missing");
         const date = new Date(Date.UTC(year, month - 1, day));
         if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1 || year < 1000)
-          return issue("date-day", "Enter a real date, like 27 3 2026");
-        if (date.getTime() > today.getTime()) return issue("date-day", "The date it happened must be today or in the past");
-        if (date < earliest(today)) return issue("date-day", "The date must be in the last 10 years");
+          return issue("date-day", "report:errors.date.real");
+        if (date.getTime() > today.getTime()) return issue("date-day", "report:errors.date.future");
+        if (date < earliest(today)) return issue("date-day", "report:errors.date.tooOld");
       }
       if (d.whenKnown === "MONTH") {
         const [month, year] = [number(d.approxMonth), number(d.approxYear)];
         if (Number.isNaN(month) || Number.isNaN(year) || month < 1 || month > 12 || year < 1000)
-          return issue("approxMonth", "Enter the month and year it happened, like 3 2026");
+          return issue("approxMonth", "report:errors.month.missing");
         const first = new Date(Date.UTC(year, month - 1, 1));
-        if (first.getTime() > today.getTime()) return issue("approxMonth", "The month must be this month or in the past");
-        if (first < earliest(today)) return issue("approxMonth", "The month must be in the last 10 years");
+        if (first.getTime() > today.getTime()) return issue("approxMonth", "report:errors.month.future");
+        if (first < earliest(today)) return issue("approxMonth", "report:errors.month.tooOld");
       }
     });
 }
@@ -232,13 +236,13 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
       "who",
       "Who is reporting?",
       {
-        reporterRole: choice(REPORTER_ROLES, "Select who is reporting"),
-        relationship: optionalText(100, "Your relationship to them"),
+        reporterRole: choice(REPORTER_ROLES, "report:errors.reporterRole"),
+        relationship: optionalText(100, "relationship"),
       },
       (d, ctx) => {
         // Only asked of someone reporting for another person; never kept otherwise.
         if (d.reporterRole !== "ON_BEHALF" && d.relationship)
-          ctx.addIssue({ code: "custom", path: ["relationship"], message: "Only say your relationship if you are reporting for someone else" });
+          ctx.addIssue({ code: "custom", path: ["relationship"], message: "report:errors.relationshipOnly" });
       },
     ),
     step(
@@ -248,8 +252,8 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
         narrative: z
           .string()
           .trim()
-          .min(1, "Tell us what happened, in your own words")
-          .max(MAX_NARRATIVE, `What happened must be ${MAX_NARRATIVE.toLocaleString("en-GB")} characters or fewer`),
+          .min(1, "report:errors.narrative")
+          .max(MAX_NARRATIVE, tooLong("narrative", MAX_NARRATIVE)),
         incidentTypes: choices(INCIDENT_TYPES),
       },
       undefined,
@@ -259,7 +263,7 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
       "why",
       "Why do you think it happened because of who they are?",
       { strands: choices(STRANDS) },
-      exclusive("strands", "NOT_SURE", "Select the reasons, or \"I'm not sure\", not both"),
+      exclusive("strands", "NOT_SURE", "report:errors.strandsExclusive"),
       ["strands"],
     ),
     {
@@ -272,7 +276,7 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
     step("where", "Where did it happen?", {
       area: choice(areas),
       placeType: choice(PLACE_TYPES),
-      location: optionalText(200, "The street or postcode"),
+      location: optionalText(200, "location"),
     }),
     step("hurt", "Was anyone hurt?", {
       anyoneHurt: choice(YES_NO_NOT_SURE),
@@ -280,22 +284,22 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
     }),
     step("offenders", "About the people who did it", {
       offenderCount: choice(OFFENDER_COUNTS),
-      offenders: optionalText(MAX_DESCRIPTION, "What you can tell us about them"),
+      offenders: optionalText(MAX_DESCRIPTION, "offenders"),
     }),
     step(
       "police",
       "Have the police been told?",
-      { policeTold: choice(YES_NO_NOT_SURE), crimeReference: optionalText(50, "The crime reference number") },
+      { policeTold: choice(YES_NO_NOT_SURE), crimeReference: optionalText(50, "crimeReference") },
       (d, ctx) => {
         if (d.policeTold !== "YES" && d.crimeReference)
-          ctx.addIssue({ code: "custom", path: ["crimeReference"], message: "Only give a crime reference number if the police have been told" });
+          ctx.addIssue({ code: "custom", path: ["crimeReference"], message: "report:errors.crimeReferenceOnly" });
       },
     ),
     step(
       "what-next",
       "What would you like to happen?",
       { wants: choices(WANTS) },
-      exclusive("wants", "RECORD_ONLY", "Select \"Just record it\" on its own, or the other options"),
+      exclusive("wants", "RECORD_ONLY", "report:errors.wantsExclusive"),
       ["wants"],
     ),
     step(
@@ -303,42 +307,42 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
       "How can we contact you?",
       {
         contactChoice: choice(CONTACT_CHOICES),
-        name: optionalText(100, "Your name"),
+        name: optionalText(100, "name"),
         preferredContact: choice(CONTACT_METHODS),
         phone: z
           .string()
           .trim()
-          .max(30, "Enter a phone number, like 01632 960 001 or 07700 900 982")
-          .refine((v) => v === "" || /^\+?[\d\s()-]{7,30}$/.test(v), "Enter a phone number, like 01632 960 001 or 07700 900 982"),
+          .max(30, "report:errors.phone")
+          .refine((v) => v === "" || /^\+?[\d\s()-]{7,30}$/.test(v), "report:errors.phone"),
         email: z
           .string()
           .trim()
-          .max(254, "Enter an email address in the correct format, like name@example.com")
-          .refine((v) => v === "" || z.email().safeParse(v).success, "Enter an email address in the correct format, like name@example.com"),
-        address: optionalText(300, "Your address"),
-        safeTimes: optionalText(200, "When it is safe to contact you"),
+          .max(254, "report:errors.email")
+          .refine((v) => v === "" || z.email().safeParse(v).success, "report:errors.email"),
+        address: optionalText(300, "address"),
+        safeTimes: optionalText(200, "safeTimes"),
         leaveMessage: choice(YES_NO),
-        language: optionalText(100, "Your language"),
+        language: optionalText(100, "language"),
         accessNeeds: choices(ACCESS_NEEDS),
-        otherNeeds: optionalText(200, "Other needs"),
+        otherNeeds: optionalText(200, "otherNeeds"),
       },
       (d, ctx) => {
         if (d.contactChoice !== "NAMED") {
           // Anonymous (or skipped): any details typed are not kept, so say so rather than drop them quietly.
           for (const field of ["name", "phone", "email", "address", "safeTimes"] as const)
             if (d[field])
-              ctx.addIssue({ code: "custom", path: [field], message: "Choose \"Give my name and how to contact me\" to give contact details, or clear them" });
+              ctx.addIssue({ code: "custom", path: [field], message: "report:errors.contactAnonymous" });
           return;
         }
-        if (!d.name) ctx.addIssue({ code: "custom", path: ["name"], message: "Enter your name" });
+        if (!d.name) ctx.addIssue({ code: "custom", path: ["name"], message: "report:errors.nameMissing" });
         const given = { PHONE: d.phone, EMAIL: d.email, POST: d.address };
         if (!d.phone && !d.email && !d.address)
-          ctx.addIssue({ code: "custom", path: ["phone"], message: "Enter a phone number, email address or postal address" });
+          ctx.addIssue({ code: "custom", path: ["phone"], message: "report:errors.contactMissing" });
         else if (d.preferredContact && !given[d.preferredContact as keyof typeof given])
           ctx.addIssue({
             code: "custom",
             path: ["preferredContact"],
-            message: `Enter your ${{ PHONE: "phone number", EMAIL: "email address", POST: "address" }[d.preferredContact as keyof typeof given]}, or choose another way`,
+            message: `report:errors.preferredMissing.${d.preferredContact}`,
           });
       },
       ["accessNeeds"],
@@ -349,7 +353,7 @@ function buildSteps(towns: readonly string[], today: Date): ReportStep[] {
         .string()
         .trim()
         .toUpperCase()
-        .refine((v) => v === "" || POSTCODE_DISTRICT.test(v), "Enter the first part of your postcode, like BS21"),
+        .refine((v) => v === "" || POSTCODE_DISTRICT.test(v), "report:errors.postcodeDistrict"),
     }),
   ];
 }
