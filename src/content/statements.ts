@@ -4,24 +4,19 @@
 export const accessibilityStatement = {
   /** The standard the site is built and tested to. */
   standard: "WCAG 2.2 AA",
-  prepared: "25 November 2026",
-  lastReviewed: "7 December 2026",
-  lastTested: "7 December 2026",
+  /** Days as YYYY-MM-DD: each page shows them in its own language. */
+  prepared: "2026-11-25",
+  lastReviewed: "2026-12-07",
+  lastTested: "2026-12-07",
   /** How long we take to answer a request for another format or a reported problem. */
   replyWithinWorkingDays: 10,
   /**
-   * What is not yet accessible, said plainly (the regulations ask for it). A test
+   * What is not yet accessible, said plainly (the regulations ask for it): keys of
+   * pages:accessibility.notYetMet in the catalogues, where the words are. A test
    * (tests/integration/plan-pdf-accessible.test.ts) reads the plan's PDF so that what the
    * statement claims for it stays true; remove an item here only when it is fixed.
    */
-  notYetMet: [
-    "The plan's PDF has not yet been checked with a PDF/UA checker or by a screen reader user. We build it as a tagged PDF and our tests read its structure back, but that is not the same as a check by an expert.",
-    "In the plan's PDF, Arabic and Urdu text is set on lines of its own and is not mixed with English on the same line.",
-    "In the plan's PDF and Word file, text in Polish, Romanian and other languages written in the Latin alphabet is not marked with its own language, because the portal cannot tell it from English. Screen readers read it with an English voice. Arabic, Urdu, Bengali and Chinese text is marked with its language.",
-    "The plan's PDF does not show emoji, and shows a question mark for letters in scripts its fonts do not have (for example Tamil). Screen readers and copied text still get the words as written, and the Word file shows them.",
-    "The site is in English and Easy Read English only. Pages in Polish and other community languages will be offered only once a fluent speaker has checked each translation.",
-    "This website and its documents have not yet been checked by an independent accessibility expert.",
-  ],
+  notYetMet: ["pdfChecked", "pdfRtl", "latinLanguages", "pdfGlyphs", "languages", "expert"],
 } as const;
 
 /**
@@ -83,7 +78,8 @@ export const onlineReports = {
 } as const;
 
 export const privacyNotice = {
-  lastUpdated: "3 December 2026",
+  /** YYYY-MM-DD: the page shows it in its own language. */
+  lastUpdated: "2026-12-03",
   /** How long the server keeps its record of each request (time, page, internet address). */
   serverLogDays: 30,
   onlineReports,

@@ -383,19 +383,36 @@ export function publicRoutes(services: Services, options: { pageCache?: PageCach
     });
   });
 
-  router.get(
-    "/accessibility",
-    page("accessibility", (t) => ({
-      title: t("pages:titles.accessibility"),
-      description: t("pages:descriptions.accessibility"),
+  /** A statement's "YYYY-MM-DD" day as the page's language writes it. */
+  const statementDay = (day: string, req: Request, res: Response) => ({
+    datetime: day,
+    text: dayText(new Date(`${day}T12:00:00Z`), req, res),
+  });
+  router.get("/accessibility", async (req, res) => {
+    const { prepared, lastReviewed, lastTested } = accessibilityStatement;
+    await sendPage(req, res, "pages/public/accessibility", {
+      title: req.t("pages:titles.accessibility"),
+      description: req.t("pages:descriptions.accessibility"),
       statement: accessibilityStatement,
+      days: {
+        prepared: statementDay(prepared, req, res),
+        lastReviewed: statementDay(lastReviewed, req, res),
+        lastTested: statementDay(lastTested, req, res),
+      },
+    });
+  });
+  router.get("/privacy", async (req, res) => {
+    await sendPage(req, res, "pages/public/privacy", {
+      title: req.t("pages:titles.privacy"),
+      notice: privacyNotice,
+      // In English, like the rest of the notice until its words are in the catalogues.
+      lastUpdated: {
+        datetime: privacyNotice.lastUpdated,
+        text: documentDate(new Date(`${privacyNotice.lastUpdated}T12:00:00Z`)),
+      },
       englishOnly: true,
-    })),
-  );
-  router.get(
-    "/privacy",
-    page("privacy", (t) => ({ title: t("pages:titles.privacy"), notice: privacyNotice, englishOnly: true })),
-  );
+    });
+  });
   router.get(
     "/cookies",
     page("cookies", (t) => ({
