@@ -167,13 +167,14 @@ describe("npm start (scripts/start.mjs)", () => {
   const portal = (version: string) => `import v8 from "node:v8";
 const version: string = ${JSON.stringify(version)};
 const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 1048576);
-console.log(\`portal \${version} from \${import.meta.url.includes("/dist/") ? "dist" : "src"}, heap limit \${heapMb} MB, malloc arenas \${process.env.MALLOC_ARENA_MAX ?? "default"}, mmap from \${process.env.MALLOC_MMAP_THRESHOLD_ ?? "default"}\`);
-const code = Number(process.env.PORTAL_EXIT ?? "0");
-if (process.env.PORTAL_EXIT) process.exit(code);
+// Listening before saying it started: the test sends SIGTERM as soon as it reads the first line.
 process.on("SIGTERM", () => {
   console.log("portal got SIGTERM");
   process.exit(3);
 });
+console.log(\`portal \${version} from \${import.meta.url.includes("/dist/") ? "dist" : "src"}, heap limit \${heapMb} MB, malloc arenas \${process.env.MALLOC_ARENA_MAX ?? "default"}, mmap from \${process.env.MALLOC_MMAP_THRESHOLD_ ?? "default"}\`);
+const code = Number(process.env.PORTAL_EXIT ?? "0");
+if (process.env.PORTAL_EXIT) process.exit(code);
 setInterval(() => {}, 1000);
 `;
   const env = (extra: Record<string, string> = {}) => {
