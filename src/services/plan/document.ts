@@ -3,6 +3,7 @@
 // and CSV in src/services/plan/exports), so the formats cannot disagree.
 import { STATUS_TAGS } from "../../content/status.ts";
 import type { PlanStatus, RagStatus } from "../../generated/prisma/client.ts";
+import type { MeasureQuarterValue } from "./measures.ts";
 import type { ShownStatus } from "./review-rules.ts";
 import { QUARTERS, type Quarter, yearLabel } from "./year.ts";
 import {
@@ -131,16 +132,7 @@ export interface DocumentMeasure {
   sourceText: string;
   /** "At least 10", "At most 5", "No target". */
   targetText: string;
-  quarters: {
-    quarter: number;
-    label: string;
-    value: number | null;
-    /** "12", "Not entered", "Not yet due". */
-    valueText: string;
-    met: boolean | null;
-    /** "Met", "Not met", or "" with no target or no value. */
-    metText: string;
-  }[];
+  quarters: Omit<MeasureQuarterValue, "year">[];
 }
 
 export interface PlanDocument {

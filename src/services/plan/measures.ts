@@ -69,6 +69,7 @@ export interface MeasureQuarterValue {
   /** "12", "Not entered", "Not yet due". */
   valueText: string;
   met: boolean | null;
+  /** "Met", "Not met", or "" with no target or no value. */
   metText: string;
 }
 
